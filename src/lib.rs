@@ -1,14 +1,16 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! `lode`: a static-site generator for typed, sourced knowledge bases.
+//!
+//! The pipeline runs in one direction, each stage owning its data:
+//! discover → parse → validate → link → derive → render → write. See `ARCHITECTURE.md`.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod edtf;
+pub mod link;
+pub mod model;
+pub mod parse;
+pub mod quantity;
+pub mod schema;
+pub mod validate;
+pub mod yaml_position;

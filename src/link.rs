@@ -1,0 +1,658 @@
+//! Stage 4, **link**: one index of ids, paths, titles and aliases; every reference resolved into
+//! the **graph**.
+//!
+//! Nodes are entries; edges are typed by the field they come from, or `mentions` for links in
+//! bodies. Wikilinks are read with pulldown-cmark's own wikilink support, so text in code spans
+//! and code blocks is never a link. Unknown targets, ambiguous titles, missing headings and refs
+//! of the wrong kind are errors with a position and a "did you mean".
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{Entry, FieldValue, Reference, Value};
+use crate::parse::{markdown_options, HeadingIds, SourceText};
+use crate::schema::{diagnostic_at_path, FieldType, Schemas, COMPARISON_KIND, PAGE_KIND};
+use crate::validate::Validated;
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// How an edge came about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// A `ref`/`refs` field of the source entry's kind, by field name.
+    Field(String),
+    /// The built-in `sources` field, or a claim's or event's `source`.
+    Source,
+    /// An entry named in an item of `events:`.
+    Event,
+    /// A link in the body.
+    Mentions,
+}
+
+impl Relation {
+    /// A short machine name (`partners`, `sources`, `events`, `mentions`).
+    pub fn name(&self) -> &str {
+        match self {
+            Relation::Field(name) => name,
+            Relation::Source => "sources",
+            Relation::Event => "events",
+            Relation::Mentions => "mentions",
+        }
+    }
+}
+
+/// A directed, typed edge between two entries (indexes into [`Graph::entries`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edge {
+    /// The entry that refers.
+    pub from: usize,
+    /// The entry referred to.
+    pub to: usize,
+    /// How.
+    pub relation: Relation,
+}
+
+/// A heading of a body, with the id render will give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Plain text.
+    pub text: String,
+    /// Unique anchor id on the page.
+    pub id: String,
+}
+
+/// A link in a body, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    /// Byte offset of the link in the body (the key render uses to find it again).
+    pub body_offset: usize,
+    /// The target entry.
+    pub target: usize,
+    /// The heading id on the target, if the link named one.
+    pub anchor: Option<String>,
+    /// The sentence the link stands in, as plain text, for the target's backlinks.
+    pub sentence: String,
+}
+
+/// The knowledge graph: validated entries, their resolved links, and the typed edges.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Kinds.
+    pub schemas: Schemas,
+    /// Entries, the nodes; indexes are node ids.
+    pub entries: Vec<Entry>,
+    /// Node id by entry id.
+    pub by_id: HashMap<String, usize>,
+    /// Edges, sorted and without duplicates.
+    pub edges: Vec<Edge>,
+    /// Per entry: resolved body links in document order.
+    pub body_links: Vec<Vec<BodyLink>>,
+    /// Per entry: headings in document order.
+    pub headings: Vec<Vec<Heading>>,
+    /// Home page prose.
+    pub home: Option<Arc<SourceText>>,
+    /// Intro of the comparisons index.
+    pub comparisons_intro: Option<Arc<SourceText>>,
+}
+
+impl Graph {
+    /// The entry with id `id`.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|&index| &self.entries[index])
+    }
+}
+
+/// What one pass over a body found, before resolution.
+#[derive(Debug, Default)]
+struct BodyScan {
+    headings: Vec<Heading>,
+    links: Vec<RawLink>,
+}
+
+#[derive(Debug)]
+struct RawLink {
+    body_offset: usize,
+    length: usize,
+    target: String,
+    is_wikilink: bool,
+    sentence: String,
+}
+
+/// Resolves every reference of every entry into the graph.
+pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
+    let Validated { schemas, entries, home, comparisons_intro } = validated;
+    let mut diagnostics = Vec::new();
+    let (entries, by_id) = index_ids(entries, &mut diagnostics);
+    let names = NameIndex::new(&entries);
+    let scans: Vec<BodyScan> = entries.par_iter().map(|entry| scan_body(entry.source.body())).collect();
+    let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
+        .into_par_iter()
+        .map(|index| {
+            let resolver = Resolver { entries: &entries, by_id: &by_id, names: &names, scans: &scans, schemas: &schemas };
+            resolver.resolve_entry(index)
+        })
+        .collect();
+    let mut edges = Vec::new();
+    let mut body_links = Vec::with_capacity(entries.len());
+    for (links, entry_edges, entry_diagnostics) in results {
+        body_links.push(links);
+        edges.extend(entry_edges);
+        diagnostics.extend(entry_diagnostics);
+    }
+    edges.sort();
+    edges.dedup();
+    let headings = scans.into_iter().map(|scan| scan.headings).collect();
+    let graph = Graph { schemas, entries, by_id, edges, body_links, headings, home, comparisons_intro };
+    diagnostics.extend(orphan_warnings(&graph));
+    diagnostics.extend(unlinked_mentions(&graph, &names));
+    (graph, diagnostics)
+}
+
+/// Builds the id index; a duplicate id is an error naming both files, and the later file is
+/// dropped so links still resolve to the first.
+fn index_ids(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Entry>, HashMap<String, usize>) {
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    let mut kept = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if let Some(&first) = by_id.get(&entry.id) {
+            let first: &Entry = &kept[first];
+            let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("duplicate id `{}`", entry.id))
+                .help(format!("`{}` already has the id `{}`; ids must be unique — rename one file or set `id:`", first.source.path, entry.id));
+            let path = [crate::yaml_position::PathSegment::Key("id".into())];
+            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &path).label(format!("also used by {}", first.source.path)));
+            continue;
+        }
+        by_id.insert(entry.id.clone(), kept.len());
+        kept.push(entry);
+    }
+    (kept, by_id)
+}
+
+/// Titles and aliases, lowercased, to the entries that carry them.
+struct NameIndex {
+    names: HashMap<String, Vec<usize>>,
+    /// Content paths without `.md` (`countries/russia`) to entries.
+    paths: HashMap<String, usize>,
+}
+
+impl NameIndex {
+    fn new(entries: &[Entry]) -> Self {
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut paths = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            for name in std::iter::once(&entry.title).chain(&entry.aliases) {
+                let list = names.entry(name.to_lowercase()).or_default();
+                if !list.contains(&index) {
+                    list.push(index);
+                }
+            }
+            paths.insert(entry.source.content_path.clone(), index);
+        }
+        NameIndex { names, paths }
+    }
+}
+
+/// One parse of a body: headings with their ids, and every link with its sentence.
+fn scan_body(body: &str) -> BodyScan {
+    let mut scan = BodyScan::default();
+    let mut ids = HeadingIds::default();
+    let mut heading: Option<(u8, Option<String>, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level as u8, id.map(|id| id.to_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, text)) = heading.take() {
+                    let id = ids.next_id(&text, explicit.as_deref());
+                    scan.headings.push(Heading { level, text, id });
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, heading_text)) = heading.as_mut() {
+                    heading_text.push_str(&text);
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                let is_wikilink = matches!(link_type, LinkType::WikiLink { .. });
+                if is_wikilink || is_markdown_file_link(&dest_url) {
+                    scan.links.push(RawLink {
+                        body_offset: range.start,
+                        length: range.len(),
+                        target: dest_url.to_string(),
+                        is_wikilink,
+                        sentence: sentence_around(body, range.start),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    scan
+}
+
+/// A relative link to a `.md` file (`../countries/russia.md#economy`); external links are left
+/// alone.
+fn is_markdown_file_link(destination: &str) -> bool {
+    if destination.contains("://") || destination.starts_with("mailto:") || destination.starts_with('/') {
+        return false;
+    }
+    let path = destination.split('#').next().unwrap_or("");
+    path.ends_with(".md")
+}
+
+/// The sentence around `offset`, as plain text (markdown removed, wikilinks as their labels).
+fn sentence_around(body: &str, offset: usize) -> String {
+    let before = &body[..offset];
+    let paragraph_start = before.rfind("\n\n").map_or(0, |index| index + 2);
+    let after = &body[offset..];
+    let paragraph_end = offset + after.find("\n\n").unwrap_or(after.len());
+    let paragraph = &body[paragraph_start..paragraph_end];
+    let local = offset - paragraph_start;
+    let start = sentence_start(paragraph, local);
+    let end = sentence_end(paragraph, local);
+    let plain = markdown_to_plain(&paragraph[start..end]);
+    truncate_chars(plain.trim(), 300)
+}
+
+fn sentence_start(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut index = offset;
+    while index > 1 {
+        if matches!(bytes[index - 2], b'.' | b'!' | b'?') && bytes[index - 1] == b' ' {
+            return index;
+        }
+        index -= 1;
+    }
+    0
+}
+
+fn sentence_end(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    // Skip past the link itself so a `.` inside it (`[[u.s.]]`) does not end the sentence.
+    let mut index = text[offset..].find("]]").map_or(offset, |close| offset + close + 2);
+    index = index.min(text.len());
+    while index < bytes.len() {
+        if matches!(bytes[index], b'.' | b'!' | b'?') && (index + 1 == bytes.len() || bytes[index + 1].is_ascii_whitespace()) {
+            return index + 1;
+        }
+        index += 1;
+    }
+    text.len()
+}
+
+/// Plain text of a markdown fragment: text, code and link labels; no markup.
+pub fn markdown_to_plain(markdown: &str) -> String {
+    let mut plain = String::new();
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Text(text) | Event::Code(text) => plain.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::FootnoteReference(_) => {}
+            _ => {}
+        }
+    }
+    plain
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+struct Resolver<'a> {
+    entries: &'a [Entry],
+    by_id: &'a HashMap<String, usize>,
+    names: &'a NameIndex,
+    scans: &'a [BodyScan],
+    schemas: &'a Schemas,
+}
+
+impl Resolver<'_> {
+    fn resolve_entry(&self, index: usize) -> (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>) {
+        let entry = &self.entries[index];
+        let mut edges = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut add_edge = |to: usize, relation: Relation| {
+            if to != index {
+                edges.push(Edge { from: index, to, relation });
+            }
+        };
+        for field in &entry.fields {
+            let Some(schema) = self.schemas.kinds.get(&entry.kind).and_then(|kind| kind.field(&field.name)) else { continue };
+            let allowed = schema.field_type.target_kinds().unwrap_or(&[]);
+            for (value, claim) in field.value.values() {
+                if let Value::Refs(references) = value {
+                    for reference in references {
+                        if let Some(target) = self.reference(entry, reference, allowed, &field.name, &mut diagnostics) {
+                            add_edge(target, Relation::Field(field.name.clone()));
+                        }
+                    }
+                }
+                if let Some(source) = claim.and_then(|claim| claim.source.as_ref())
+                    && let Some(target) = self.reference(entry, source, &["source".to_string()], "source", &mut diagnostics)
+                {
+                    add_edge(target, Relation::Source);
+                }
+            }
+            if matches!(schema.field_type, FieldType::Ref(_) | FieldType::Refs(_)) && matches!(field.value, FieldValue::Claims(_)) {
+                // Claims of refs are allowed; nothing more to check.
+            }
+        }
+        for source in &entry.sources {
+            if let Some(target) = self.reference(entry, source, &["source".to_string()], "sources", &mut diagnostics) {
+                add_edge(target, Relation::Source);
+            }
+        }
+        for event in &entry.events {
+            for reference in &event.refs {
+                if let Some(target) = self.reference(entry, reference, &[], "refs", &mut diagnostics) {
+                    add_edge(target, Relation::Event);
+                }
+            }
+            if let Some(source) = &event.source
+                && let Some(target) = self.reference(entry, source, &["source".to_string()], "source", &mut diagnostics)
+            {
+                add_edge(target, Relation::Source);
+            }
+        }
+        if let Some(comparison) = &entry.comparison {
+            for reference in &comparison.entries {
+                self.reference(entry, reference, &[], "entries", &mut diagnostics);
+            }
+        }
+        let mut links = Vec::new();
+        for raw in &self.scans[index].links {
+            if let Some(link) = self.body_link(index, raw, &mut diagnostics) {
+                add_edge(link.target, Relation::Mentions);
+                links.push(link);
+            }
+        }
+        (links, edges, diagnostics)
+    }
+
+    /// Resolves a front-matter reference by id and checks the target's kind.
+    fn reference(&self, entry: &Entry, reference: &Reference, allowed_kinds: &[String], field: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<usize> {
+        let Some(&target) = self.by_id.get(&reference.target) else {
+            let mut diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{}` in `{field}` is not the id of any entry", reference.target))
+                .label("unknown id");
+            let candidates = self.entries.iter().filter(|candidate| allowed_kinds.is_empty() || allowed_kinds.contains(&candidate.kind));
+            diagnostic = match did_you_mean(&reference.target, candidates.map(|candidate| candidate.id.as_str())) {
+                Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
+                None => match self.names.names.get(&reference.target.to_lowercase()) {
+                    Some(matches) => diagnostic.help(format!("refer to entries by id: `{}`", self.entries[matches[0]].id)),
+                    None => diagnostic.help("write the id of an existing entry (its file name without `.md`)"),
+                },
+            };
+            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &reference.path));
+            return None;
+        };
+        let target_kind = &self.entries[target].kind;
+        if !allowed_kinds.is_empty() && !allowed_kinds.contains(target_kind) {
+            let expected = allowed_kinds.join(" or ");
+            let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{field}` must point at a {expected}, but `{}` is a {target_kind}", reference.target))
+                .label(format!("a {target_kind}, not a {expected}"))
+                .help(format!("the schema says `to: {}`; name a {expected} here, or widen `to:` in the kind's _index.md", allowed_kinds.join(", ")));
+            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &reference.path));
+            return None;
+        }
+        Some(target)
+    }
+
+    fn body_link(&self, index: usize, raw: &RawLink, diagnostics: &mut Vec<Diagnostic>) -> Option<BodyLink> {
+        let entry = &self.entries[index];
+        let (page, anchor) = match raw.target.split_once('#') {
+            Some((page, anchor)) => (page, Some(anchor)),
+            None => (raw.target.as_str(), None),
+        };
+        let at = |diagnostic: Diagnostic| entry.source.diagnostic_at_body_offset(diagnostic, raw.body_offset).span(raw.length);
+        let target = if page.is_empty() {
+            Ok(index)
+        } else if raw.is_wikilink {
+            self.wikilink_target(page)
+        } else {
+            self.markdown_path_target(entry, page)
+        };
+        let target = match target {
+            Ok(target) => target,
+            Err(diagnostic_parts) => {
+                let (message, help) = diagnostic_parts;
+                let mut diagnostic = Diagnostic::error(entry.source.path.clone(), message).label("unknown link target");
+                if let Some(help) = help {
+                    diagnostic = diagnostic.help(help);
+                }
+                diagnostics.push(at(diagnostic));
+                return None;
+            }
+        };
+        let anchor = match anchor {
+            None => None,
+            Some(anchor) => {
+                let headings = &self.scans[target].headings;
+                let wanted = crate::parse::heading_slug(anchor);
+                match headings.iter().find(|heading| heading.id == anchor || heading.id == wanted) {
+                    Some(heading) => Some(heading.id.clone()),
+                    None => {
+                        let existing: Vec<String> = headings.iter().map(|heading| format!("#{}", heading.id)).collect();
+                        let help = if existing.is_empty() {
+                            format!("`{}` has no headings; link the page without `#{anchor}`", self.entries[target].id)
+                        } else {
+                            format!("headings of `{}`: {}", self.entries[target].id, existing.join(", "))
+                        };
+                        let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{}` has no heading `#{anchor}`", self.entries[target].id))
+                            .label("no such heading")
+                            .help(help);
+                        diagnostics.push(at(diagnostic));
+                        return None;
+                    }
+                }
+            }
+        };
+        Some(BodyLink { body_offset: raw.body_offset, target, anchor, sentence: raw.sentence.clone() })
+    }
+
+    /// `russia`, `Russia` (title or alias, any case) or `countries/russia`.
+    fn wikilink_target(&self, page: &str) -> Result<usize, (String, Option<String>)> {
+        let page = page.trim();
+        if let Some(&target) = self.by_id.get(page) {
+            return Ok(target);
+        }
+        if page.contains('/') {
+            let path = page.trim_matches('/').trim_end_matches(".md");
+            if let Some(&target) = self.names.paths.get(path) {
+                return Ok(target);
+            }
+        }
+        match self.names.names.get(&page.to_lowercase()) {
+            Some(matches) if matches.len() == 1 => Ok(matches[0]),
+            Some(matches) => {
+                let candidates: Vec<String> = matches.iter().map(|&m| format!("[[{}]] ({})", self.entries[m].id, self.entries[m].source.path)).collect();
+                Err((
+                    format!("`[[{page}]]` is ambiguous: {} entries have that title or alias", matches.len()),
+                    Some(format!("link one of them by id: {}", candidates.join(", "))),
+                ))
+            }
+            None => {
+                let ids = self.entries.iter().map(|entry| entry.id.as_str());
+                let titles = self.entries.iter().map(|entry| entry.title.as_str());
+                let help = did_you_mean(page, ids.chain(titles)).map(|close| format!("did you mean `[[{close}]]`?"));
+                Err((format!("`[[{page}]]` does not match any entry's id, title or alias"), help.or_else(|| Some("create the entry, or fix the link".to_string()))))
+            }
+        }
+    }
+
+    /// `../countries/russia.md`, relative to the linking file.
+    fn markdown_path_target(&self, entry: &Entry, page: &str) -> Result<usize, (String, Option<String>)> {
+        let folder = entry.source.content_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let mut parts: Vec<&str> = folder.split('/').filter(|part| !part.is_empty()).collect();
+        for part in page.trim_end_matches(".md").split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        let resolved = parts.join("/");
+        match self.names.paths.get(&resolved) {
+            Some(&target) => Ok(target),
+            None => {
+                let paths = self.names.paths.keys().map(String::as_str);
+                let help = did_you_mean(&resolved, paths).map(|close| format!("did you mean `{close}.md`?"));
+                Err((format!("`{page}` is not a file of the knowledge base (resolved to `{resolved}.md`)"), help))
+            }
+        }
+    }
+}
+
+/// Entries with no edge in or out, other than plain pages.
+fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
+    let mut connected = vec![false; graph.entries.len()];
+    for edge in &graph.edges {
+        connected[edge.from] = true;
+        connected[edge.to] = true;
+    }
+    graph
+        .entries
+        .iter()
+        .zip(connected)
+        .filter(|(entry, connected)| !connected && entry.kind != PAGE_KIND && entry.kind != COMPARISON_KIND)
+        .map(|(entry, _)| {
+            Diagnostic::warning(entry.source.path.clone(), format!("`{}` is an orphan: nothing links to it and it links to nothing", entry.id))
+                .at(&entry.source.text, crate::diagnostics::Position { line: 1, column: 1 })
+                .help(format!("link it from a related entry with `[[{}]]`, or link related entries from it", entry.id))
+        })
+        .collect()
+}
+
+/// Plain text matching another entry's title or alias, in a body that never links to that
+/// entry: one warning per pair, at the first mention.
+fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
+    let mut patterns: Vec<&str> = names.names.keys().map(String::as_str).filter(|name| name.chars().count() >= 4).collect();
+    patterns.sort_unstable();
+    let Ok(matcher) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+    else {
+        return Vec::new();
+    };
+    let linked: Vec<BTreeSet<usize>> = graph.body_links.iter().map(|links| links.iter().map(|link| link.target).collect()).collect();
+    let mut warnings: Vec<Diagnostic> = (0..graph.entries.len())
+        .into_par_iter()
+        .flat_map_iter(|index| {
+            let entry = &graph.entries[index];
+            let mut reported = BTreeSet::new();
+            let mut found = Vec::new();
+            for (text, offset) in plain_text_runs(entry.source.body()) {
+                for hit in matcher.find_iter(text) {
+                    if !is_word_boundary(text, hit.start(), hit.end()) {
+                        continue;
+                    }
+                    let Some(targets) = names.names.get(patterns[hit.pattern().as_usize()]) else { continue };
+                    for &target in targets {
+                        if target == index || linked[index].contains(&target) || !reported.insert(target) {
+                            continue;
+                        }
+                        let target_entry = &graph.entries[target];
+                        let diagnostic = Diagnostic::warning(entry.source.path.clone(), format!("unlinked mention of `{}`", target_entry.title))
+                            .label("could be a link")
+                            .help(format!("link it: [[{}|{}]]", target_entry.id, &text[hit.start()..hit.end()]));
+                        found.push(entry.source.diagnostic_at_body_offset(diagnostic, offset + hit.start()).span(hit.end() - hit.start()));
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    warnings.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+    warnings
+}
+
+/// Runs of plain text of a body (outside links, code, headings and HTML), with their offsets.
+fn plain_text_runs(body: &str) -> Vec<(&str, usize)> {
+    let mut runs = Vec::new();
+    let mut depth_excluded = 0usize;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Heading { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::FootnoteDefinition(_)) => depth_excluded += 1,
+            Event::End(TagEnd::Link | TagEnd::Heading(_) | TagEnd::Image | TagEnd::CodeBlock | TagEnd::FootnoteDefinition) => {
+                depth_excluded = depth_excluded.saturating_sub(1)
+            }
+            Event::Text(_) if depth_excluded == 0 => {
+                // Text events may be unescaped or smart-punctuated; use the source slice so
+                // offsets stay exact.
+                if let Some(text) = body.get(range.clone()) {
+                    runs.push((text, range.start));
+                }
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Entries grouped by the entries that point at them, for backlinks and inverse relations.
+pub fn incoming_by_target(graph: &Graph) -> Vec<Vec<&Edge>> {
+    let mut incoming: Vec<Vec<&Edge>> = vec![Vec::new(); graph.entries.len()];
+    for edge in &graph.edges {
+        incoming[edge.to].push(edge);
+    }
+    incoming
+}
+
+/// Edge counts by relation name, for reports.
+pub fn relation_counts(graph: &Graph) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for edge in &graph.edges {
+        *counts.entry(edge.relation.name().to_string()).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_finds_wikilinks_but_not_in_code() {
+        let body = "See [[russia]] and `[[china]]`.\n\n```\n[[brazil]]\n```\n\n## Economy\n";
+        let scan = scan_body(body);
+        let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
+        assert_eq!(targets, ["russia"]);
+        assert_eq!(scan.headings[0].id, "economy");
+    }
+
+    #[test]
+    fn scan_finds_markdown_file_links_only() {
+        let body = "[a](../countries/russia.md) [b](https://x.org/a.md) [c](other.html)";
+        let scan = scan_body(body);
+        let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
+        assert_eq!(targets, ["../countries/russia.md"]);
+    }
+
+    #[test]
+    fn sentence_is_the_one_around_the_link() {
+        let body = "First sentence. Russia offered [[united-states|the US]] a deal. Last one.";
+        let offset = body.find("[[").unwrap();
+        assert_eq!(sentence_around(body, offset), "Russia offered the US a deal.");
+    }
+
+    #[test]
+    fn word_boundaries() {
+        assert!(is_word_boundary("in Russia.", 3, 9));
+        assert!(!is_word_boundary("Russian", 0, 6));
+    }
+}

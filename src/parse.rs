@@ -1,0 +1,291 @@
+//! Stage 2, **parse**: split each file into YAML front matter and a markdown body.
+//!
+//! Front matter sits between two `---` lines at the top of the file. The file may start with a
+//! UTF-8 byte order mark and use LF or CRLF line ends. YAML is read by `serde_yaml` into a
+//! [`serde_yaml::Value`]; positions of values are not stored but recovered on demand, only when a
+//! diagnostic needs one (see [`crate::yaml_position`]), which keeps the common path fast.
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::discover::SourceFile;
+use std::sync::Arc;
+
+/// A source file split into its parts.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// The file's text and where its parts are.
+    pub source: Arc<SourceText>,
+    /// The front matter as YAML values (always a mapping; empty when the block is empty).
+    pub front_matter: serde_yaml::Mapping,
+}
+
+/// The text of one source file, shared by every stage that needs to point into it.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path relative to the knowledge base root (`content/countries/russia.md`).
+    pub path: String,
+    /// Path relative to the content folder, without `.md` (`countries/russia`).
+    pub content_path: String,
+    /// The whole file, without a byte order mark.
+    pub text: String,
+    /// Byte range of the YAML between the `---` lines.
+    pub front_matter_range: std::ops::Range<usize>,
+    /// 1-based line of the first YAML line in the file.
+    pub front_matter_first_line: usize,
+    /// Byte offset where the markdown body starts.
+    pub body_start: usize,
+}
+
+impl SourceText {
+    /// The YAML text of the front matter.
+    pub fn front_matter_text(&self) -> &str {
+        &self.text[self.front_matter_range.clone()]
+    }
+
+    /// The markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Converts a position inside the front matter YAML into a position in the file.
+    pub fn position_in_file(&self, yaml_position: Position) -> Position {
+        Position {
+            line: yaml_position.line + self.front_matter_first_line - 1,
+            column: yaml_position.column,
+        }
+    }
+
+    /// A diagnostic pointing at a position inside the front matter YAML.
+    pub fn diagnostic_at_yaml(&self, diagnostic: Diagnostic, yaml_position: Position) -> Diagnostic {
+        diagnostic.at(&self.text, self.position_in_file(yaml_position))
+    }
+
+    /// A diagnostic pointing at a byte offset of the body.
+    pub fn diagnostic_at_body_offset(&self, diagnostic: Diagnostic, body_offset: usize) -> Diagnostic {
+        diagnostic.at_offset(&self.text, self.body_start + body_offset)
+    }
+}
+
+/// Parses every file; files that cannot be parsed produce diagnostics and are left out.
+pub fn parse_all(sources: Vec<SourceFile>) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let results: Vec<Result<ParsedFile, Diagnostic>> = sources.into_par_iter().map(parse_file).collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => parsed.push(file),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (parsed, diagnostics)
+}
+
+/// Splits one file and reads its YAML.
+pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
+    let SourceFile {
+        path,
+        content_path,
+        mut text,
+    } = source;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let Some((front_matter_range, body_start)) = split_front_matter(&text) else {
+        let message = if first_line(&text).trim_end() == "---" {
+            "the front matter is not closed"
+        } else {
+            "the file has no front matter"
+        };
+        let help = if first_line(&text).trim_end() == "---" {
+            "end the front matter with a line holding only `---`"
+        } else {
+            "start the file with a front matter block:\n---\ntitle: The title\n---"
+        };
+        return Err(Diagnostic::error(path, message)
+            .at(&text, Position { line: 1, column: 1 })
+            .label("front matter expected here")
+            .help(help));
+    };
+    let source = SourceText {
+        path,
+        content_path,
+        front_matter_first_line: 2,
+        front_matter_range,
+        body_start,
+        text,
+    };
+    let front_matter = read_front_matter_yaml(&source)?;
+    Ok(ParsedFile {
+        source: Arc::new(source),
+        front_matter,
+    })
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Finds the YAML between the opening `---` line and the closing `---` (or `...`) line.
+/// Returns the YAML's byte range and the body's start offset.
+fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end_matches('\r').trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut line_start = yaml_start;
+    while line_start <= text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |index| line_start + index);
+        let line = text[line_start..line_end].trim_end_matches('\r').trim_end();
+        if line == "---" || line == "..." {
+            let body_start = (line_end + 1).min(text.len());
+            return Some((yaml_start..line_start, body_start));
+        }
+        if line_end >= text.len() {
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+fn read_front_matter_yaml(source: &SourceText) -> Result<serde_yaml::Mapping, Diagnostic> {
+    let yaml = source.front_matter_text();
+    if yaml.trim().is_empty() {
+        return Ok(serde_yaml::Mapping::new());
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|error| {
+        let message = format!(
+            "the front matter is not valid YAML: {}",
+            crate::config::strip_location(&error.to_string())
+        );
+        let diagnostic = Diagnostic::error(source.path.clone(), message)
+            .label("YAML error here")
+            .help(
+                "check indentation and quoting: values containing `: `, `#`, `[` or `{` need quotes",
+            );
+        match error.location() {
+            Some(location) => source.diagnostic_at_yaml(
+                diagnostic,
+                Position {
+                    line: location.line(),
+                    column: location.column(),
+                },
+            ),
+            None => diagnostic.at(&source.text, Position { line: 1, column: 1 }),
+        }
+    })?;
+    match value {
+        serde_yaml::Value::Mapping(mapping) => Ok(mapping),
+        serde_yaml::Value::Null => Ok(serde_yaml::Mapping::new()),
+        _ => Err(source.diagnostic_at_yaml(
+            Diagnostic::error(source.path.clone(), "the front matter must be a list of `key: value` lines")
+                .label("expected `key: value`")
+                .help("write fields as `title: Russia`, one per line"),
+            Position { line: 1, column: 1 },
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile {
+            path: "content/a.md".into(),
+            content_path: "a".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let parsed = parse_file(source("---\ntitle: A\n---\nBody\n")).unwrap();
+        assert_eq!(parsed.source.front_matter_text(), "title: A\n");
+        assert_eq!(parsed.source.body(), "Body\n");
+        assert_eq!(parsed.front_matter.len(), 1);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let parsed = parse_file(source("\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n")).unwrap();
+        assert_eq!(parsed.source.body(), "Body\r\n");
+        let title = parsed.front_matter.get("title").and_then(|v| v.as_str());
+        assert_eq!(title, Some("A"));
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error_at_line_one() {
+        let error = parse_file(source("# Hello\n")).unwrap_err();
+        assert_eq!(error.position, Some(Position { line: 1, column: 1 }));
+        assert!(error.message.contains("no front matter"));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let error = parse_file(source("---\ntitle: A\n")).unwrap_err();
+        assert!(error.message.contains("not closed"));
+    }
+
+    #[test]
+    fn yaml_error_points_at_the_file_line() {
+        let error = parse_file(source("---\ntitle: A\nbad: [1, 2\n---\n")).unwrap_err();
+        let line = error.position.unwrap().line;
+        assert!(line >= 3, "line {line}");
+        assert!(error.message.contains("not valid YAML"));
+    }
+}
+
+/// The markdown dialect of bodies. Link and render parse with the same options, so both see the
+/// same headings and links in the same order.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Heading ids of one page: slugs of the heading text, made unique with `-1`, `-2`…
+#[derive(Debug, Default)]
+pub struct HeadingIds {
+    used: std::collections::HashSet<String>,
+}
+
+impl HeadingIds {
+    /// The id for a heading with this text (or this explicit `{#id}`).
+    pub fn next_id(&mut self, text: &str, explicit: Option<&str>) -> String {
+        let base = match explicit {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => heading_slug(text),
+        };
+        let mut candidate = base.clone();
+        let mut counter = 1;
+        while !self.used.insert(candidate.clone()) {
+            candidate = format!("{base}-{counter}");
+            counter += 1;
+        }
+        candidate
+    }
+}
+
+/// Lowercase letters and digits of `text`, words joined by `-` (`"Mine output (2024)"` →
+/// `mine-output-2024`); `section` when nothing is left.
+pub fn heading_slug(text: &str) -> String {
+    let mut slug = String::new();
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        if ch.is_alphanumeric() {
+            slug.push(ch);
+        } else if (ch.is_whitespace() || ch == '-' || ch == '_') && !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() { "section".to_string() } else { slug }
+}

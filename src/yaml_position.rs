@@ -1,0 +1,234 @@
+//! Recovering the line and column of a value inside YAML text, after the fact.
+//!
+//! serde_yaml reports positions only in its errors. Rather than parse every file twice (once for
+//! values, once for positions), we keep plain [`serde_yaml::Value`]s and, only when a diagnostic
+//! needs a position, walk the YAML again with serde_yaml's own deserializer along a
+//! [`YamlPath`]. When the walk reaches the wanted node it fails on purpose; serde_yaml attaches
+//! the node's mark to that error, and the mark is the position we want. Errors are rare, so the
+//! cost is paid only where it buys a message.
+
+use crate::diagnostics::Position;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// One step into a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// The value of a mapping key.
+    Key(String),
+    /// The key itself (to point at a misspelt field name).
+    KeyName(String),
+    /// An item of a sequence.
+    Index(usize),
+}
+
+/// A path to a node: `events[2].date` is `[Key("events"), Index(2), Key("date")]`.
+pub type YamlPath = Vec<PathSegment>;
+
+/// Builds a path from a dotted field name and optional index, e.g. `path_of(&["events"], Some(2))`.
+pub fn key(name: &str) -> PathSegment {
+    PathSegment::Key(name.to_string())
+}
+
+const FOUND: &str = "\u{0}lode-found";
+
+/// The 1-based line and column of the node at `path` in `yaml`, if it exists.
+pub fn locate(yaml: &str, path: &[PathSegment]) -> Option<Position> {
+    let deserializer = serde_yaml::Deserializer::from_str(yaml);
+    let result = Seek { path }.deserialize(deserializer);
+    match result {
+        Err(error) if error.to_string().contains(FOUND) => error.location().map(|location| Position {
+            line: location.line(),
+            column: location.column(),
+        }),
+        _ => None,
+    }
+}
+
+/// Seeks along `path`; at the end, fails with [`FOUND`] so serde_yaml records the mark.
+struct Seek<'p> {
+    path: &'p [PathSegment],
+}
+
+impl<'de> DeserializeSeed<'de> for Seek<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seek<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(de::Error::custom(FOUND));
+        };
+        let wanted = match first {
+            PathSegment::Key(name) | PathSegment::KeyName(name) => name,
+            PathSegment::Index(_) => return Ok(()),
+        };
+        while let Some(found) = map.next_key_seed(KeySeek {
+            wanted,
+            stop_here: matches!(first, PathSegment::KeyName(_)),
+        })? {
+            if found {
+                return map.next_value_seed(Seek { path: rest });
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(de::Error::custom(FOUND));
+        };
+        let PathSegment::Index(wanted) = first else {
+            return Ok(());
+        };
+        let mut index = 0;
+        loop {
+            if index == *wanted {
+                return seq.next_element_seed(Seek { path: rest }).map(|_| ());
+            }
+            if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.found_scalar()
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag x`): point at the tag.
+        Err(de::Error::custom(FOUND))
+    }
+}
+
+impl Seek<'_> {
+    fn found_scalar<E: de::Error>(&self) -> Result<(), E> {
+        if self.path.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Reads a mapping key; answers whether it is the wanted one, or fails on it when the path
+/// asks for the key itself.
+struct KeySeek<'w> {
+    wanted: &'w str,
+    stop_here: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeek<'_> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeek<'_> {
+    type Value = bool;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a mapping key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        let matched = key == self.wanted;
+        if matched && self.stop_here {
+            return Err(E::custom(FOUND));
+        }
+        Ok(matched)
+    }
+    fn visit_i64<E: de::Error>(self, key: i64) -> Result<bool, E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, key: u64) -> Result<bool, E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, key: f64) -> Result<bool, E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, key: bool) -> Result<bool, E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        self.visit_str("~")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: &str = "title: Russia\nreserves:\n  - { value: 3.8, unit: Mt, source: usgs }\n  - { value: 28, unit: Mt }\nevents:\n  - date: 2025-02-30\n    title: x\n";
+
+    fn at(line: usize, column: usize) -> Option<Position> {
+        Some(Position { line, column })
+    }
+
+    #[test]
+    fn finds_top_level_values_and_keys() {
+        assert_eq!(locate(YAML, &[key("title")]), at(1, 8));
+        assert_eq!(locate(YAML, &[PathSegment::KeyName("reserves".into())]), at(2, 1));
+    }
+
+    #[test]
+    fn finds_values_inside_flow_mappings_in_lists() {
+        let path = [key("reserves"), PathSegment::Index(1), key("value")];
+        assert_eq!(locate(YAML, &path), at(4, 14));
+    }
+
+    #[test]
+    fn finds_values_deep_in_block_lists() {
+        let path = [key("events"), PathSegment::Index(0), key("date")];
+        assert_eq!(locate(YAML, &path), at(6, 11));
+    }
+
+    #[test]
+    fn missing_paths_give_none() {
+        assert_eq!(locate(YAML, &[key("nope")]), None);
+        assert_eq!(locate(YAML, &[key("events"), PathSegment::Index(5)]), None);
+    }
+}
