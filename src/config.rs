@@ -57,7 +57,10 @@ impl Config {
         let mut config: Config = serde_yaml::from_str(text).map_err(|error| {
             let mut diagnostic = Diagnostic::error(
                 CONFIG_FILE_NAME,
-                format!("invalid configuration: {}", strip_location(&error.to_string())),
+                format!(
+                    "invalid configuration: {}",
+                    strip_location(&error.to_string())
+                ),
             )
             .help(
                 "known keys: title, description, base_url, language, output, content, \
@@ -105,7 +108,11 @@ mod tests {
     fn unknown_key_is_an_error_with_line_and_column() {
         let error = Config::from_yaml("title: Atlas\ntitel: x\n").unwrap_err();
         assert_eq!(error.position, Some(Position { line: 2, column: 1 }));
-        assert!(error.message.contains("unknown field `titel`"), "{}", error.message);
+        assert!(
+            error.message.contains("unknown field `titel`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

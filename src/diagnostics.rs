@@ -142,7 +142,9 @@ impl Diagnostic {
                             .line_start(position.line)
                             .path(self.path.as_str())
                             .annotation(
-                                AnnotationKind::Primary.span(span).label(self.label.as_str()),
+                                AnnotationKind::Primary
+                                    .span(span)
+                                    .label(self.label.as_str()),
                             ),
                     ),
                 );
@@ -154,7 +156,9 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         renderer.render(&groups)
     }
@@ -162,11 +166,7 @@ impl Diagnostic {
 
 /// Converts a 1-based character column plus a length in characters into a byte range of `line`,
 /// clamped to the line so a marker never points outside it.
-fn char_span_to_byte_range(
-    line: &str,
-    column: usize,
-    length: usize,
-) -> std::ops::Range<usize> {
+fn char_span_to_byte_range(line: &str, column: usize, length: usize) -> std::ops::Range<usize> {
     let start_char = column.saturating_sub(1);
     let byte_at = |char_index: usize| {
         line.char_indices()
@@ -189,19 +189,18 @@ pub fn position_of_offset(text: &str, offset: usize) -> Position {
         .rposition(|&b| b == b'\n')
         .map_or(0, |index| index + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     Position { line, column }
 }
 
 /// Sorts diagnostics by file, then position, then message, so output is stable.
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.position, a.severity, &a.message).cmp(&(
-            &b.path,
-            b.position,
-            b.severity,
-            &b.message,
-        ))
+        (&a.path, a.position, a.severity, &a.message)
+            .cmp(&(&b.path, b.position, b.severity, &b.message))
     });
 }
 
@@ -244,7 +243,10 @@ mod tests {
         let text = "ab\nçé: x\n";
         assert_eq!(position_of_offset(text, 0), Position { line: 1, column: 1 });
         let offset = text.find('x').unwrap();
-        assert_eq!(position_of_offset(text, offset), Position { line: 2, column: 5 });
+        assert_eq!(
+            position_of_offset(text, offset),
+            Position { line: 2, column: 5 }
+        );
     }
 
     #[test]

@@ -97,7 +97,11 @@ pub fn discover(root: &Path, content_dir: &str) -> Discovered {
     discovered
 }
 
-fn read_theme_folder(root: &Path, folder: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<ThemeFile> {
+fn read_theme_folder(
+    root: &Path,
+    folder: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ThemeFile> {
     let base = root.join(folder);
     if !base.is_dir() {
         return Vec::new();
@@ -120,13 +124,19 @@ fn read_theme_folder(root: &Path, folder: &str, diagnostics: &mut Vec<Diagnostic
 
 /// Sorted walk of regular files under `base`, skipping hidden files, editor temporaries and
 /// symbolic links. Returns (path relative to base with `/`, absolute path).
-fn walk_sorted(base: &Path, diagnostics: &mut Vec<Diagnostic>, root: &Path) -> Vec<(String, PathBuf)> {
+fn walk_sorted(
+    base: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    root: &Path,
+) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
     let walker = WalkDir::new(base)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy()));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -208,7 +218,10 @@ mod tests {
         std::fs::write(content.join("_index.md"), "x").unwrap();
         let found = discover(dir.path(), "content");
         let paths: Vec<_> = found.sources.iter().map(|s| s.path.as_str()).collect();
-        assert_eq!(paths, ["content/_index.md", "content/b/a.md", "content/b/z.md"]);
+        assert_eq!(
+            paths,
+            ["content/_index.md", "content/b/a.md", "content/b/z.md"]
+        );
         assert!(found.diagnostics.is_empty());
     }
 }

@@ -12,10 +12,12 @@
 //! Each node moves by its force divided by its mass, capped by a temperature that falls
 //! linearly to almost zero over the iterations, so the layout settles instead of oscillating.
 //!
-//! The result is bit-identical for the same input on every platform: initial positions come
-//! from a seeded splitmix64 generator, every loop runs in index order on one thread, and the
-//! arithmetic uses only `+ - * /` and `sqrt`, which IEEE 754 rounds exactly (no `sin`, `powf`
-//! or other library functions whose last bit may differ between platforms).
+//! The result is bit-identical for the same input, and across platforms with IEEE 754 double
+//! arithmetic (every target Rust supports well): initial positions come from a seeded
+//! splitmix64 generator, every loop runs in a fixed order on one thread, nothing depends on
+//! hash-map order or the clock, and the arithmetic uses only `+ - * /` and `sqrt`, which
+//! IEEE 754 rounds exactly (no `sin`, `powf` or other library functions whose last bit may
+//! differ between platforms).
 
 /// What [`layout`] needs to know about a graph.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +75,7 @@ pub fn default_iterations(node_count: usize) -> usize {
         return MOST;
     }
     // Scale with 1/sqrt(n) between the two bounds; integer arithmetic keeps it exact.
-    let scaled = MOST * isqrt(FULL_UP_TO * 1000) / isqrt(node_count * 1000);
+    let scaled = MOST * isqrt(FULL_UP_TO * 1000) / isqrt(node_count.saturating_mul(1000));
     scaled.clamp(FEWEST, MOST)
 }
 
@@ -282,14 +284,16 @@ impl<'a> Simulation<'a> {
 fn initial_positions(n: usize, radius: f64, seed: u64) -> Vec<Point> {
     let mut rng = SplitMix64::new(seed);
     (0..n)
-        .map(|_| loop {
-            let (x, y) = (rng.next_signed_unit(), rng.next_signed_unit());
-            // Rejection sampling keeps the disc uniform without trigonometry.
-            if x * x + y * y <= 1.0 {
-                return Point {
-                    x: x * radius,
-                    y: y * radius,
-                };
+        .map(|_| {
+            loop {
+                let (x, y) = (rng.next_signed_unit(), rng.next_signed_unit());
+                // Rejection sampling keeps the disc uniform without trigonometry.
+                if x * x + y * y <= 1.0 {
+                    return Point {
+                        x: x * radius,
+                        y: y * radius,
+                    };
+                }
             }
         })
         .collect()
@@ -376,10 +380,11 @@ struct Packed {
     x: f64,
     y: f64,
     mass: f64,
-    /// Centre and half side of the square, for the containment test.
+    /// Centre of the square.
     cx: f64,
     cy: f64,
-    half: f64,
+    /// Squared distance from the centre beyond which the cell counts as far: (side / θ)².
+    far2: f64,
     /// Index of the first cell after this one's subtree.
     skip: u32,
     /// Whether this is a leaf (its bodies are then not in any further cell).
@@ -387,19 +392,14 @@ struct Packed {
 }
 
 impl Packed {
-    /// Whether `p` lies inside this square (edges included).
-    fn contains(&self, p: Point) -> bool {
-        (p.x - self.cx).abs() <= self.half && (p.y - self.cy).abs() <= self.half
-    }
-
-    /// The Barnes–Hut test: the cell can stand in for its bodies when it looks small from
-    /// `p` and `p` is outside it. With θ above 1/√2 a cell can pass the size test while
-    /// containing `p`, which would make a body repel itself; the containment check prevents
-    /// that.
+    /// The Barnes–Hut test: the cell can stand in for its bodies when its side is less than
+    /// θ times its distance from `p`. Measuring from the square's centre rather than the
+    /// centre of mass means that a point inside the square (at most side/√2 from the centre)
+    /// never passes for θ < √2, so a body can never be lumped in with itself.
     fn far_from(&self, p: Point) -> bool {
         let dx = p.x - self.cx;
         let dy = p.y - self.cy;
-        self.half < dx * dx + dy * dy
+        self.far2 < dx * dx + dy * dy
     }
 }
 
@@ -498,7 +498,7 @@ impl QuadTree {
             mass: cell.mass,
             cx: cell.cx,
             cy: cell.cy,
-            half: (2.0 * cell.half / THETA) * (2.0 * cell.half / THETA),
+            far2: (2.0 * cell.half / THETA) * (2.0 * cell.half / THETA),
             skip: 0,
             leaf: cell.children == 0,
         });
@@ -612,4 +612,277 @@ fn bounds(pos: &[Point]) -> (Point, Point) {
         max.y = max.y.max(p.y);
     }
     (min, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Generates a graph of `groups` communities: most edges stay inside a community, the
+    /// rest join random nodes, like entries that mostly cite their own topic.
+    fn community_graph(n: usize, e: usize, groups: usize, seed: u64) -> Vec<(usize, usize)> {
+        let mut rng = SplitMix64::new(seed);
+        let size = n.div_ceil(groups);
+        let mut below = |k: usize| (rng.next_u64() % k as u64) as usize;
+        (0..e)
+            .map(|_| {
+                let a = below(n);
+                let b = if below(10) < 8 {
+                    ((a / size) * size + below(size)).min(n - 1)
+                } else {
+                    below(n)
+                };
+                (a, b)
+            })
+            .collect()
+    }
+
+    fn run(n: usize, edges: &[(usize, usize)], seed: u64) -> Vec<Point> {
+        layout(&LayoutInput {
+            node_count: n,
+            edges,
+            seed,
+            iterations: default_iterations(n),
+        })
+    }
+
+    fn distance(a: Point, b: Point) -> f64 {
+        ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).sqrt()
+    }
+
+    fn assert_sane(points: &[Point]) {
+        for p in points {
+            assert!(p.x.is_finite() && p.y.is_finite(), "not finite: {p:?}");
+            assert!((0.0..=BOX).contains(&p.x), "x outside the box: {p:?}");
+            assert!((0.0..=BOX).contains(&p.y), "y outside the box: {p:?}");
+        }
+    }
+
+    fn bits(points: &[Point]) -> Vec<(u64, u64)> {
+        points
+            .iter()
+            .map(|p| (p.x.to_bits(), p.y.to_bits()))
+            .collect()
+    }
+
+    #[test]
+    fn empty_graph_gives_no_points() {
+        assert!(run(0, &[], 1).is_empty());
+    }
+
+    #[test]
+    fn single_node_sits_in_the_middle() {
+        assert_eq!(run(1, &[(0, 0)], 1), vec![Point { x: 500.0, y: 500.0 }]);
+    }
+
+    #[test]
+    fn two_nodes_span_the_box_horizontally_or_vertically() {
+        for edges in [&[][..], &[(0, 1)][..]] {
+            let p = run(2, edges, 3);
+            assert_sane(&p);
+            // The longer side of the drawing spans the whole box.
+            let span = (p[0].x - p[1].x).abs().max((p[0].y - p[1].y).abs());
+            assert!((span - BOX).abs() < 1e-9, "span {span}");
+        }
+    }
+
+    #[test]
+    fn same_input_gives_bit_identical_output() {
+        let edges = community_graph(300, 900, 6, 11);
+        assert_eq!(bits(&run(300, &edges, 5)), bits(&run(300, &edges, 5)));
+    }
+
+    #[test]
+    fn seed_changes_the_layout() {
+        let edges = community_graph(50, 100, 3, 11);
+        assert_ne!(bits(&run(50, &edges, 1)), bits(&run(50, &edges, 2)));
+    }
+
+    #[test]
+    fn edge_order_and_direction_do_not_matter() {
+        let edges = community_graph(80, 200, 4, 2);
+        let mut shuffled: Vec<(usize, usize)> = edges.iter().rev().map(|&(a, b)| (b, a)).collect();
+        shuffled.rotate_left(37);
+        assert_eq!(bits(&run(80, &edges, 9)), bits(&run(80, &shuffled, 9)));
+    }
+
+    #[test]
+    fn self_loops_duplicates_and_bad_indices_are_ignored() {
+        let clean = [(0, 1), (1, 2), (2, 3)];
+        let messy = [
+            (0, 1),
+            (1, 0),
+            (0, 1),
+            (2, 2),
+            (1, 2),
+            (3, 2),
+            (0, 99),
+            (99, 99),
+        ];
+        assert_eq!(bits(&run(5, &clean, 4)), bits(&run(5, &messy, 4)));
+    }
+
+    #[test]
+    fn connected_nodes_end_closer_than_random_pairs() {
+        let n = 400;
+        let edges = community_graph(n, 1200, 8, 7);
+        let p = run(n, &edges, 1);
+        let linked: f64 = edges
+            .iter()
+            .map(|&(a, b)| distance(p[a], p[b]))
+            .sum::<f64>()
+            / edges.len() as f64;
+        let mut rng = SplitMix64::new(99);
+        let pairs = 5000;
+        let random: f64 = (0..pairs)
+            .map(|_| {
+                let a = (rng.next_u64() % n as u64) as usize;
+                let b = (rng.next_u64() % n as u64) as usize;
+                distance(p[a], p[b])
+            })
+            .sum::<f64>()
+            / pairs as f64;
+        assert!(
+            linked < 0.5 * random,
+            "linked {linked:.1} vs random {random:.1}"
+        );
+    }
+
+    #[test]
+    fn no_nan_and_all_inside_the_box() {
+        let mut edges = community_graph(200, 500, 5, 3);
+        edges.extend([(7, 7), (8, 9), (9, 8), (8, 9), (0, 1000)]);
+        for iterations in [0, 1, 2, 50] {
+            let p = layout(&LayoutInput {
+                node_count: 230, // the last 30 nodes are isolated
+                edges: &edges,
+                seed: 42,
+                iterations,
+            });
+            assert_eq!(p.len(), 230);
+            assert_sane(&p);
+        }
+    }
+
+    #[test]
+    fn disconnected_components_stay_together() {
+        // Two cliques of ten, a pair and ten isolated nodes: gravity must keep every part in
+        // view, so none of them shrinks to a dot after normalisation.
+        let mut edges = Vec::new();
+        for base in [0, 10] {
+            for a in base..base + 10 {
+                edges.extend((a + 1..base + 10).map(|b| (a, b)));
+            }
+        }
+        edges.push((20, 21));
+        let p = run(32, &edges, 8);
+        assert_sane(&p);
+        for part in [0..10, 10..20] {
+            let diameter = part
+                .clone()
+                .flat_map(|a| part.clone().map(move |b| (a, b)))
+                .map(|(a, b)| distance(p[a], p[b]))
+                .fold(0.0, f64::max);
+            assert!(
+                diameter > 60.0,
+                "component {part:?} collapsed to {diameter:.1}"
+            );
+        }
+        assert!(distance(p[20], p[21]) > 20.0);
+    }
+
+    #[test]
+    fn coincident_points_are_pushed_apart() {
+        let pos = vec![Point { x: 3.0, y: 3.0 }; 6];
+        let mass = vec![1.0; 6];
+        let mut tree = QuadTree::default();
+        tree.build(&pos, &mass);
+        for i in 0..6 {
+            let key = JitterKey {
+                seed: 1,
+                node: i,
+                step: 0,
+            };
+            let a = tree.repulsion(i, pos[i], mass[i], key);
+            assert!(a.x.is_finite() && a.y.is_finite());
+            assert!(a.x != 0.0 || a.y != 0.0, "node {i} feels no push");
+        }
+    }
+
+    #[test]
+    fn barnes_hut_is_close_to_the_exact_sum() {
+        let n = 500;
+        let mut rng = SplitMix64::new(5);
+        let pos: Vec<Point> = (0..n)
+            .map(|_| Point {
+                x: 100.0 * rng.next_signed_unit(),
+                y: 100.0 * rng.next_signed_unit(),
+            })
+            .collect();
+        let mass: Vec<f64> = (0..n).map(|i| (1 + i % 4) as f64).collect();
+        let mut tree = QuadTree::default();
+        tree.build(&pos, &mass);
+        // Compare errors with the typical force: relative to its own force, a node near the
+        // middle, where pushes from all sides nearly cancel, would look badly off.
+        let (mut error, mut magnitude) = (0.0, 0.0);
+        for i in 0..n {
+            let mut exact = Point { x: 0.0, y: 0.0 };
+            let key = JitterKey {
+                seed: 0,
+                node: i,
+                step: 0,
+            };
+            for j in (0..n).filter(|&j| j != i) {
+                push_away(&mut exact, pos[i], mass[j], pos[j].x, pos[j].y, key);
+            }
+            let approx = tree.repulsion(i, pos[i], mass[i], key);
+            error += distance(exact, approx);
+            magnitude += distance(exact, Point { x: 0.0, y: 0.0 });
+        }
+        assert!(
+            error < 0.03 * magnitude,
+            "mean error {error} vs mean force {magnitude}"
+        );
+    }
+
+    #[test]
+    fn default_iterations_fall_with_size_within_bounds() {
+        assert_eq!(default_iterations(0), 300);
+        assert_eq!(default_iterations(1000), 300);
+        assert_eq!(default_iterations(10_000), 100);
+        assert_eq!(default_iterations(usize::MAX), 100);
+        let mut last = usize::MAX;
+        for n in (0..20_000).step_by(250) {
+            let it = default_iterations(n);
+            assert!(it <= last && (100..=300).contains(&it));
+            last = it;
+        }
+    }
+
+    #[test]
+    fn isqrt_is_the_floor_root() {
+        for v in 0..2000usize {
+            let r = isqrt(v);
+            assert!(r * r <= v && (r + 1) * (r + 1) > v, "isqrt({v}) = {r}");
+        }
+        assert_eq!(isqrt(usize::MAX), (1usize << (usize::BITS / 2)) - 1);
+    }
+
+    /// Times the performance target: 10,000 nodes and 40,000 edges with the default number
+    /// of iterations. Run with
+    /// `cargo test --release -- --ignored --nocapture large_graph_timing`.
+    #[test]
+    #[ignore]
+    fn large_graph_timing() {
+        let (n, e) = (10_000, 40_000);
+        let edges = community_graph(n, e, 100, 3);
+        let started = std::time::Instant::now();
+        let p = run(n, &edges, 1);
+        let elapsed = started.elapsed();
+        println!(
+            "layout of {n} nodes and {e} edges, {} iterations: {elapsed:?}",
+            default_iterations(n)
+        );
+        assert_sane(&p);
+    }
 }

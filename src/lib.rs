@@ -4,13 +4,19 @@
 //! discover → parse → validate → link → derive → render → write. See `ARCHITECTURE.md`.
 
 pub mod config;
+pub mod derive;
 pub mod diagnostics;
 pub mod discover;
 pub mod edtf;
+pub mod graph_svg;
+pub mod layout;
 pub mod link;
 pub mod model;
 pub mod parse;
 pub mod quantity;
+pub mod render;
 pub mod schema;
+pub mod site;
 pub mod validate;
+pub mod write;
 pub mod yaml_position;

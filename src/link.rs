@@ -6,10 +6,10 @@
 //! and code blocks is never a link. Unknown targets, ambiguous titles, missing headings and refs
 //! of the wrong kind are errors with a position and a "did you mean".
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Entry, FieldValue, Reference, Value};
-use crate::parse::{markdown_options, HeadingIds, SourceText};
-use crate::schema::{diagnostic_at_path, FieldType, Schemas, COMPARISON_KIND, PAGE_KIND};
+use crate::parse::{HeadingIds, SourceText, markdown_options};
+use crate::schema::{COMPARISON_KIND, FieldType, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::validate::Validated;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -122,15 +122,29 @@ struct RawLink {
 
 /// Resolves every reference of every entry into the graph.
 pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
-    let Validated { schemas, entries, home, comparisons_intro } = validated;
+    let Validated {
+        schemas,
+        entries,
+        home,
+        comparisons_intro,
+    } = validated;
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
     let names = NameIndex::new(&entries);
-    let scans: Vec<BodyScan> = entries.par_iter().map(|entry| scan_body(entry.source.body())).collect();
+    let scans: Vec<BodyScan> = entries
+        .par_iter()
+        .map(|entry| scan_body(entry.source.body()))
+        .collect();
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
         .map(|index| {
-            let resolver = Resolver { entries: &entries, by_id: &by_id, names: &names, scans: &scans, schemas: &schemas };
+            let resolver = Resolver {
+                entries: &entries,
+                by_id: &by_id,
+                names: &names,
+                scans: &scans,
+                schemas: &schemas,
+            };
             resolver.resolve_entry(index)
         })
         .collect();
@@ -144,7 +158,16 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     edges.sort();
     edges.dedup();
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
-    let graph = Graph { schemas, entries, by_id, edges, body_links, headings, home, comparisons_intro };
+    let graph = Graph {
+        schemas,
+        entries,
+        by_id,
+        edges,
+        body_links,
+        headings,
+        home,
+        comparisons_intro,
+    };
     diagnostics.extend(orphan_warnings(&graph));
     diagnostics.extend(unlinked_mentions(&graph, &names));
     (graph, diagnostics)
@@ -152,16 +175,28 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
 
 /// Builds the id index; a duplicate id is an error naming both files, and the later file is
 /// dropped so links still resolve to the first.
-fn index_ids(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Entry>, HashMap<String, usize>) {
+fn index_ids(
+    entries: Vec<Entry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Entry>, HashMap<String, usize>) {
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(entries.len());
     let mut kept = Vec::with_capacity(entries.len());
     for entry in entries {
         if let Some(&first) = by_id.get(&entry.id) {
             let first: &Entry = &kept[first];
-            let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("duplicate id `{}`", entry.id))
-                .help(format!("`{}` already has the id `{}`; ids must be unique — rename one file or set `id:`", first.source.path, entry.id));
+            let diagnostic = Diagnostic::error(
+                entry.source.path.clone(),
+                format!("duplicate id `{}`", entry.id),
+            )
+            .help(format!(
+                "`{}` already has the id `{}`; ids must be unique — rename one file or set `id:`",
+                first.source.path, entry.id
+            ));
             let path = [crate::yaml_position::PathSegment::Key("id".into())];
-            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &path).label(format!("also used by {}", first.source.path)));
+            diagnostics.push(
+                diagnostic_at_path(diagnostic, &entry.source, &path)
+                    .label(format!("also used by {}", first.source.path)),
+            );
             continue;
         }
         by_id.insert(entry.id.clone(), kept.len());
@@ -215,7 +250,11 @@ fn scan_body(body: &str) -> BodyScan {
                     heading_text.push_str(&text);
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 let is_wikilink = matches!(link_type, LinkType::WikiLink { .. });
                 if is_wikilink || is_markdown_file_link(&dest_url) {
                     scan.links.push(RawLink {
@@ -236,7 +275,10 @@ fn scan_body(body: &str) -> BodyScan {
 /// A relative link to a `.md` file (`../countries/russia.md#economy`); external links are left
 /// alone.
 fn is_markdown_file_link(destination: &str) -> bool {
-    if destination.contains("://") || destination.starts_with("mailto:") || destination.starts_with('/') {
+    if destination.contains("://")
+        || destination.starts_with("mailto:")
+        || destination.starts_with('/')
+    {
         return false;
     }
     let path = destination.split('#').next().unwrap_or("");
@@ -272,10 +314,14 @@ fn sentence_start(text: &str, offset: usize) -> usize {
 fn sentence_end(text: &str, offset: usize) -> usize {
     let bytes = text.as_bytes();
     // Skip past the link itself so a `.` inside it (`[[u.s.]]`) does not end the sentence.
-    let mut index = text[offset..].find("]]").map_or(offset, |close| offset + close + 2);
+    let mut index = text[offset..]
+        .find("]]")
+        .map_or(offset, |close| offset + close + 2);
     index = index.min(text.len());
     while index < bytes.len() {
-        if matches!(bytes[index], b'.' | b'!' | b'?') && (index + 1 == bytes.len() || bytes[index + 1].is_ascii_whitespace()) {
+        if matches!(bytes[index], b'.' | b'!' | b'?')
+            && (index + 1 == bytes.len() || bytes[index + 1].is_ascii_whitespace())
+        {
             return index + 1;
         }
         index += 1;
@@ -320,43 +366,78 @@ impl Resolver<'_> {
         let mut diagnostics = Vec::new();
         let mut add_edge = |to: usize, relation: Relation| {
             if to != index {
-                edges.push(Edge { from: index, to, relation });
+                edges.push(Edge {
+                    from: index,
+                    to,
+                    relation,
+                });
             }
         };
         for field in &entry.fields {
-            let Some(schema) = self.schemas.kinds.get(&entry.kind).and_then(|kind| kind.field(&field.name)) else { continue };
+            let Some(schema) = self
+                .schemas
+                .kinds
+                .get(&entry.kind)
+                .and_then(|kind| kind.field(&field.name))
+            else {
+                continue;
+            };
             let allowed = schema.field_type.target_kinds().unwrap_or(&[]);
             for (value, claim) in field.value.values() {
                 if let Value::Refs(references) = value {
                     for reference in references {
-                        if let Some(target) = self.reference(entry, reference, allowed, &field.name, &mut diagnostics) {
+                        if let Some(target) =
+                            self.reference(entry, reference, allowed, &field.name, &mut diagnostics)
+                        {
                             add_edge(target, Relation::Field(field.name.clone()));
                         }
                     }
                 }
                 if let Some(source) = claim.and_then(|claim| claim.source.as_ref())
-                    && let Some(target) = self.reference(entry, source, &["source".to_string()], "source", &mut diagnostics)
+                    && let Some(target) = self.reference(
+                        entry,
+                        source,
+                        &["source".to_string()],
+                        "source",
+                        &mut diagnostics,
+                    )
                 {
                     add_edge(target, Relation::Source);
                 }
             }
-            if matches!(schema.field_type, FieldType::Ref(_) | FieldType::Refs(_)) && matches!(field.value, FieldValue::Claims(_)) {
+            if matches!(schema.field_type, FieldType::Ref(_) | FieldType::Refs(_))
+                && matches!(field.value, FieldValue::Claims(_))
+            {
                 // Claims of refs are allowed; nothing more to check.
             }
         }
         for source in &entry.sources {
-            if let Some(target) = self.reference(entry, source, &["source".to_string()], "sources", &mut diagnostics) {
+            if let Some(target) = self.reference(
+                entry,
+                source,
+                &["source".to_string()],
+                "sources",
+                &mut diagnostics,
+            ) {
                 add_edge(target, Relation::Source);
             }
         }
         for event in &entry.events {
             for reference in &event.refs {
-                if let Some(target) = self.reference(entry, reference, &[], "refs", &mut diagnostics) {
+                if let Some(target) =
+                    self.reference(entry, reference, &[], "refs", &mut diagnostics)
+                {
                     add_edge(target, Relation::Event);
                 }
             }
             if let Some(source) = &event.source
-                && let Some(target) = self.reference(entry, source, &["source".to_string()], "source", &mut diagnostics)
+                && let Some(target) = self.reference(
+                    entry,
+                    source,
+                    &["source".to_string()],
+                    "source",
+                    &mut diagnostics,
+                )
             {
                 add_edge(target, Relation::Source);
             }
@@ -377,19 +458,45 @@ impl Resolver<'_> {
     }
 
     /// Resolves a front-matter reference by id and checks the target's kind.
-    fn reference(&self, entry: &Entry, reference: &Reference, allowed_kinds: &[String], field: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<usize> {
+    fn reference(
+        &self,
+        entry: &Entry,
+        reference: &Reference,
+        allowed_kinds: &[String],
+        field: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
         let Some(&target) = self.by_id.get(&reference.target) else {
-            let mut diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{}` in `{field}` is not the id of any entry", reference.target))
-                .label("unknown id");
-            let candidates = self.entries.iter().filter(|candidate| allowed_kinds.is_empty() || allowed_kinds.contains(&candidate.kind));
-            diagnostic = match did_you_mean(&reference.target, candidates.map(|candidate| candidate.id.as_str())) {
+            let mut diagnostic = Diagnostic::error(
+                entry.source.path.clone(),
+                format!(
+                    "`{}` in `{field}` is not the id of any entry",
+                    reference.target
+                ),
+            )
+            .label("unknown id");
+            let candidates = self.entries.iter().filter(|candidate| {
+                allowed_kinds.is_empty() || allowed_kinds.contains(&candidate.kind)
+            });
+            diagnostic = match did_you_mean(
+                &reference.target,
+                candidates.map(|candidate| candidate.id.as_str()),
+            ) {
                 Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
                 None => match self.names.names.get(&reference.target.to_lowercase()) {
-                    Some(matches) => diagnostic.help(format!("refer to entries by id: `{}`", self.entries[matches[0]].id)),
-                    None => diagnostic.help("write the id of an existing entry (its file name without `.md`)"),
+                    Some(matches) => diagnostic.help(format!(
+                        "refer to entries by id: `{}`",
+                        self.entries[matches[0]].id
+                    )),
+                    None => diagnostic
+                        .help("write the id of an existing entry (its file name without `.md`)"),
                 },
             };
-            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &reference.path));
+            diagnostics.push(diagnostic_at_path(
+                diagnostic,
+                &entry.source,
+                &reference.path,
+            ));
             return None;
         };
         let target_kind = &self.entries[target].kind;
@@ -398,19 +505,33 @@ impl Resolver<'_> {
             let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{field}` must point at a {expected}, but `{}` is a {target_kind}", reference.target))
                 .label(format!("a {target_kind}, not a {expected}"))
                 .help(format!("the schema says `to: {}`; name a {expected} here, or widen `to:` in the kind's _index.md", allowed_kinds.join(", ")));
-            diagnostics.push(diagnostic_at_path(diagnostic, &entry.source, &reference.path));
+            diagnostics.push(diagnostic_at_path(
+                diagnostic,
+                &entry.source,
+                &reference.path,
+            ));
             return None;
         }
         Some(target)
     }
 
-    fn body_link(&self, index: usize, raw: &RawLink, diagnostics: &mut Vec<Diagnostic>) -> Option<BodyLink> {
+    fn body_link(
+        &self,
+        index: usize,
+        raw: &RawLink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<BodyLink> {
         let entry = &self.entries[index];
         let (page, anchor) = match raw.target.split_once('#') {
             Some((page, anchor)) => (page, Some(anchor)),
             None => (raw.target.as_str(), None),
         };
-        let at = |diagnostic: Diagnostic| entry.source.diagnostic_at_body_offset(diagnostic, raw.body_offset).span(raw.length);
+        let at = |diagnostic: Diagnostic| {
+            entry
+                .source
+                .diagnostic_at_body_offset(diagnostic, raw.body_offset)
+                .span(raw.length)
+        };
         let target = if page.is_empty() {
             Ok(index)
         } else if raw.is_wikilink {
@@ -422,7 +543,8 @@ impl Resolver<'_> {
             Ok(target) => target,
             Err(diagnostic_parts) => {
                 let (message, help) = diagnostic_parts;
-                let mut diagnostic = Diagnostic::error(entry.source.path.clone(), message).label("unknown link target");
+                let mut diagnostic = Diagnostic::error(entry.source.path.clone(), message)
+                    .label("unknown link target");
                 if let Some(help) = help {
                     diagnostic = diagnostic.help(help);
                 }
@@ -435,25 +557,46 @@ impl Resolver<'_> {
             Some(anchor) => {
                 let headings = &self.scans[target].headings;
                 let wanted = crate::parse::heading_slug(anchor);
-                match headings.iter().find(|heading| heading.id == anchor || heading.id == wanted) {
+                match headings
+                    .iter()
+                    .find(|heading| heading.id == anchor || heading.id == wanted)
+                {
                     Some(heading) => Some(heading.id.clone()),
                     None => {
-                        let existing: Vec<String> = headings.iter().map(|heading| format!("#{}", heading.id)).collect();
+                        let existing: Vec<String> = headings
+                            .iter()
+                            .map(|heading| format!("#{}", heading.id))
+                            .collect();
                         let help = if existing.is_empty() {
-                            format!("`{}` has no headings; link the page without `#{anchor}`", self.entries[target].id)
+                            format!(
+                                "`{}` has no headings; link the page without `#{anchor}`",
+                                self.entries[target].id
+                            )
                         } else {
-                            format!("headings of `{}`: {}", self.entries[target].id, existing.join(", "))
+                            format!(
+                                "headings of `{}`: {}",
+                                self.entries[target].id,
+                                existing.join(", ")
+                            )
                         };
-                        let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{}` has no heading `#{anchor}`", self.entries[target].id))
-                            .label("no such heading")
-                            .help(help);
+                        let diagnostic = Diagnostic::error(
+                            entry.source.path.clone(),
+                            format!("`{}` has no heading `#{anchor}`", self.entries[target].id),
+                        )
+                        .label("no such heading")
+                        .help(help);
                         diagnostics.push(at(diagnostic));
                         return None;
                     }
                 }
             }
         };
-        Some(BodyLink { body_offset: raw.body_offset, target, anchor, sentence: raw.sentence.clone() })
+        Some(BodyLink {
+            body_offset: raw.body_offset,
+            target,
+            anchor,
+            sentence: raw.sentence.clone(),
+        })
     }
 
     /// `russia`, `Russia` (title or alias, any case) or `countries/russia`.
@@ -471,24 +614,47 @@ impl Resolver<'_> {
         match self.names.names.get(&page.to_lowercase()) {
             Some(matches) if matches.len() == 1 => Ok(matches[0]),
             Some(matches) => {
-                let candidates: Vec<String> = matches.iter().map(|&m| format!("[[{}]] ({})", self.entries[m].id, self.entries[m].source.path)).collect();
+                let candidates: Vec<String> = matches
+                    .iter()
+                    .map(|&m| {
+                        format!(
+                            "[[{}]] ({})",
+                            self.entries[m].id, self.entries[m].source.path
+                        )
+                    })
+                    .collect();
                 Err((
-                    format!("`[[{page}]]` is ambiguous: {} entries have that title or alias", matches.len()),
+                    format!(
+                        "`[[{page}]]` is ambiguous: {} entries have that title or alias",
+                        matches.len()
+                    ),
                     Some(format!("link one of them by id: {}", candidates.join(", "))),
                 ))
             }
             None => {
                 let ids = self.entries.iter().map(|entry| entry.id.as_str());
                 let titles = self.entries.iter().map(|entry| entry.title.as_str());
-                let help = did_you_mean(page, ids.chain(titles)).map(|close| format!("did you mean `[[{close}]]`?"));
-                Err((format!("`[[{page}]]` does not match any entry's id, title or alias"), help.or_else(|| Some("create the entry, or fix the link".to_string()))))
+                let help = did_you_mean(page, ids.chain(titles))
+                    .map(|close| format!("did you mean `[[{close}]]`?"));
+                Err((
+                    format!("`[[{page}]]` does not match any entry's id, title or alias"),
+                    help.or_else(|| Some("create the entry, or fix the link".to_string())),
+                ))
             }
         }
     }
 
     /// `../countries/russia.md`, relative to the linking file.
-    fn markdown_path_target(&self, entry: &Entry, page: &str) -> Result<usize, (String, Option<String>)> {
-        let folder = entry.source.content_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    fn markdown_path_target(
+        &self,
+        entry: &Entry,
+        page: &str,
+    ) -> Result<usize, (String, Option<String>)> {
+        let folder = entry
+            .source
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
         let mut parts: Vec<&str> = folder.split('/').filter(|part| !part.is_empty()).collect();
         for part in page.trim_end_matches(".md").split('/') {
             match part {
@@ -504,8 +670,14 @@ impl Resolver<'_> {
             Some(&target) => Ok(target),
             None => {
                 let paths = self.names.paths.keys().map(String::as_str);
-                let help = did_you_mean(&resolved, paths).map(|close| format!("did you mean `{close}.md`?"));
-                Err((format!("`{page}` is not a file of the knowledge base (resolved to `{resolved}.md`)"), help))
+                let help = did_you_mean(&resolved, paths)
+                    .map(|close| format!("did you mean `{close}.md`?"));
+                Err((
+                    format!(
+                        "`{page}` is not a file of the knowledge base (resolved to `{resolved}.md`)"
+                    ),
+                    help,
+                ))
             }
         }
     }
@@ -522,11 +694,25 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
         .entries
         .iter()
         .zip(connected)
-        .filter(|(entry, connected)| !connected && entry.kind != PAGE_KIND && entry.kind != COMPARISON_KIND)
+        .filter(|(entry, connected)| {
+            !connected && entry.kind != PAGE_KIND && entry.kind != COMPARISON_KIND
+        })
         .map(|(entry, _)| {
-            Diagnostic::warning(entry.source.path.clone(), format!("`{}` is an orphan: nothing links to it and it links to nothing", entry.id))
-                .at(&entry.source.text, crate::diagnostics::Position { line: 1, column: 1 })
-                .help(format!("link it from a related entry with `[[{}]]`, or link related entries from it", entry.id))
+            Diagnostic::warning(
+                entry.source.path.clone(),
+                format!(
+                    "`{}` is an orphan: nothing links to it and it links to nothing",
+                    entry.id
+                ),
+            )
+            .at(
+                &entry.source.text,
+                crate::diagnostics::Position { line: 1, column: 1 },
+            )
+            .help(format!(
+                "link it from a related entry with `[[{}]]`, or link related entries from it",
+                entry.id
+            ))
         })
         .collect()
 }
@@ -534,7 +720,12 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
 /// Plain text matching another entry's title or alias, in a body that never links to that
 /// entry: one warning per pair, at the first mention.
 fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
-    let mut patterns: Vec<&str> = names.names.keys().map(String::as_str).filter(|name| name.chars().count() >= 4).collect();
+    let mut patterns: Vec<&str> = names
+        .names
+        .keys()
+        .map(String::as_str)
+        .filter(|name| name.chars().count() >= 4)
+        .collect();
     patterns.sort_unstable();
     let Ok(matcher) = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
@@ -543,7 +734,11 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
     else {
         return Vec::new();
     };
-    let linked: Vec<BTreeSet<usize>> = graph.body_links.iter().map(|links| links.iter().map(|link| link.target).collect()).collect();
+    let linked: Vec<BTreeSet<usize>> = graph
+        .body_links
+        .iter()
+        .map(|links| links.iter().map(|link| link.target).collect())
+        .collect();
     let mut warnings: Vec<Diagnostic> = (0..graph.entries.len())
         .into_par_iter()
         .flat_map_iter(|index| {
@@ -555,16 +750,33 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
                     if !is_word_boundary(text, hit.start(), hit.end()) {
                         continue;
                     }
-                    let Some(targets) = names.names.get(patterns[hit.pattern().as_usize()]) else { continue };
+                    let Some(targets) = names.names.get(patterns[hit.pattern().as_usize()]) else {
+                        continue;
+                    };
                     for &target in targets {
-                        if target == index || linked[index].contains(&target) || !reported.insert(target) {
+                        if target == index
+                            || linked[index].contains(&target)
+                            || !reported.insert(target)
+                        {
                             continue;
                         }
                         let target_entry = &graph.entries[target];
-                        let diagnostic = Diagnostic::warning(entry.source.path.clone(), format!("unlinked mention of `{}`", target_entry.title))
-                            .label("could be a link")
-                            .help(format!("link it: [[{}|{}]]", target_entry.id, &text[hit.start()..hit.end()]));
-                        found.push(entry.source.diagnostic_at_body_offset(diagnostic, offset + hit.start()).span(hit.end() - hit.start()));
+                        let diagnostic = Diagnostic::warning(
+                            entry.source.path.clone(),
+                            format!("unlinked mention of `{}`", target_entry.title),
+                        )
+                        .label("could be a link")
+                        .help(format!(
+                            "link it: [[{}|{}]]",
+                            target_entry.id,
+                            &text[hit.start()..hit.end()]
+                        ));
+                        found.push(
+                            entry
+                                .source
+                                .diagnostic_at_body_offset(diagnostic, offset + hit.start())
+                                .span(hit.end() - hit.start()),
+                        );
                     }
                 }
             }
@@ -581,10 +793,20 @@ fn plain_text_runs(body: &str) -> Vec<(&str, usize)> {
     let mut depth_excluded = 0usize;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { .. } | Tag::Heading { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::FootnoteDefinition(_)) => depth_excluded += 1,
-            Event::End(TagEnd::Link | TagEnd::Heading(_) | TagEnd::Image | TagEnd::CodeBlock | TagEnd::FootnoteDefinition) => {
-                depth_excluded = depth_excluded.saturating_sub(1)
-            }
+            Event::Start(
+                Tag::Link { .. }
+                | Tag::Heading { .. }
+                | Tag::Image { .. }
+                | Tag::CodeBlock(_)
+                | Tag::FootnoteDefinition(_),
+            ) => depth_excluded += 1,
+            Event::End(
+                TagEnd::Link
+                | TagEnd::Heading(_)
+                | TagEnd::Image
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => depth_excluded = depth_excluded.saturating_sub(1),
             Event::Text(_) if depth_excluded == 0 => {
                 // Text events may be unescaped or smart-punctuated; use the source slice so
                 // offsets stay exact.
@@ -647,7 +869,10 @@ mod tests {
     fn sentence_is_the_one_around_the_link() {
         let body = "First sentence. Russia offered [[united-states|the US]] a deal. Last one.";
         let offset = body.find("[[").unwrap();
-        assert_eq!(sentence_around(body, offset), "Russia offered the US a deal.");
+        assert_eq!(
+            sentence_around(body, offset),
+            "Russia offered the US a deal."
+        );
     }
 
     #[test]

@@ -71,7 +71,10 @@ impl FieldValue {
     pub fn values(&self) -> Vec<(&Value, Option<&Claim>)> {
         match self {
             FieldValue::Single(value) => vec![(value, None)],
-            FieldValue::Claims(claims) => claims.iter().map(|claim| (&claim.value, Some(claim))).collect(),
+            FieldValue::Claims(claims) => claims
+                .iter()
+                .map(|claim| (&claim.value, Some(claim)))
+                .collect(),
         }
     }
 }
@@ -153,6 +156,9 @@ pub struct Entry {
 impl Entry {
     /// The value of field `name`.
     pub fn field(&self, name: &str) -> Option<&FieldValue> {
-        self.fields.iter().find(|field| field.name == name).map(|field| &field.value)
+        self.fields
+            .iter()
+            .find(|field| field.name == name)
+            .map(|field| &field.value)
     }
 }

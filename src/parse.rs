@@ -55,12 +55,20 @@ impl SourceText {
     }
 
     /// A diagnostic pointing at a position inside the front matter YAML.
-    pub fn diagnostic_at_yaml(&self, diagnostic: Diagnostic, yaml_position: Position) -> Diagnostic {
+    pub fn diagnostic_at_yaml(
+        &self,
+        diagnostic: Diagnostic,
+        yaml_position: Position,
+    ) -> Diagnostic {
         diagnostic.at(&self.text, self.position_in_file(yaml_position))
     }
 
     /// A diagnostic pointing at a byte offset of the body.
-    pub fn diagnostic_at_body_offset(&self, diagnostic: Diagnostic, body_offset: usize) -> Diagnostic {
+    pub fn diagnostic_at_body_offset(
+        &self,
+        diagnostic: Diagnostic,
+        body_offset: usize,
+    ) -> Diagnostic {
         diagnostic.at_offset(&self.text, self.body_start + body_offset)
     }
 }
@@ -68,7 +76,8 @@ impl SourceText {
 /// Parses every file; files that cannot be parsed produce diagnostics and are left out.
 pub fn parse_all(sources: Vec<SourceFile>) -> (Vec<ParsedFile>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let results: Vec<Result<ParsedFile, Diagnostic>> = sources.into_par_iter().map(parse_file).collect();
+    let results: Vec<Result<ParsedFile, Diagnostic>> =
+        sources.into_par_iter().map(parse_file).collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for result in results {
@@ -181,9 +190,12 @@ fn read_front_matter_yaml(source: &SourceText) -> Result<serde_yaml::Mapping, Di
         serde_yaml::Value::Mapping(mapping) => Ok(mapping),
         serde_yaml::Value::Null => Ok(serde_yaml::Mapping::new()),
         _ => Err(source.diagnostic_at_yaml(
-            Diagnostic::error(source.path.clone(), "the front matter must be a list of `key: value` lines")
-                .label("expected `key: value`")
-                .help("write fields as `title: Russia`, one per line"),
+            Diagnostic::error(
+                source.path.clone(),
+                "the front matter must be a list of `key: value` lines",
+            )
+            .label("expected `key: value`")
+            .help("write fields as `title: Russia`, one per line"),
             Position { line: 1, column: 1 },
         )),
     }
@@ -282,10 +294,17 @@ pub fn heading_slug(text: &str) -> String {
     for ch in text.chars().flat_map(char::to_lowercase) {
         if ch.is_alphanumeric() {
             slug.push(ch);
-        } else if (ch.is_whitespace() || ch == '-' || ch == '_') && !slug.is_empty() && !slug.ends_with('-') {
+        } else if (ch.is_whitespace() || ch == '-' || ch == '_')
+            && !slug.is_empty()
+            && !slug.ends_with('-')
+        {
             slug.push('-');
         }
     }
     let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() { "section".to_string() } else { slug }
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
 }

@@ -4,10 +4,10 @@
 //! contributors see the schema next to the entries. Schema mistakes are content errors like any
 //! other, with positions.
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::{ParsedFile, SourceText};
 use crate::quantity::Dimension;
-use crate::yaml_position::{locate, PathSegment};
+use crate::yaml_position::{PathSegment, locate};
 use serde_yaml::Value as Yaml;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -146,7 +146,9 @@ pub struct Schemas {
 impl Schemas {
     /// The kind declared for `folder`.
     pub fn kind_of_folder(&self, folder: &str) -> Option<&KindSchema> {
-        self.folders.get(folder).and_then(|kind| self.kinds.get(kind))
+        self.folders
+            .get(folder)
+            .and_then(|kind| self.kinds.get(kind))
     }
 }
 
@@ -165,12 +167,21 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
             Some(kind) => {
                 if let Some(existing) = schemas.kinds.get(&kind.kind) {
                     diagnostics.push(
-                        error_at_value(&file.source, &["kind"], format!("the kind `{}` is declared twice", kind.kind))
-                            .help(format!("`{}` already declares it; give this folder another kind name", existing.source.path)),
+                        error_at_value(
+                            &file.source,
+                            &["kind"],
+                            format!("the kind `{}` is declared twice", kind.kind),
+                        )
+                        .help(format!(
+                            "`{}` already declares it; give this folder another kind name",
+                            existing.source.path
+                        )),
                     );
                     continue;
                 }
-                schemas.folders.insert(folder.to_string(), kind.kind.clone());
+                schemas
+                    .folders
+                    .insert(folder.to_string(), kind.kind.clone());
                 schemas.kinds.insert(kind.kind.clone(), kind);
             }
             None => continue,
@@ -187,16 +198,34 @@ pub fn folder_of_index(content_path: &str) -> Option<&str> {
 
 const KIND_KEYS: [&str; 5] = ["title", "kind", "fields", "summary", "description"];
 const FIELD_KEYS: [&str; 9] = [
-    "type", "required", "label", "pattern", "dimension", "values", "to", "inverse", "timeline",
+    "type",
+    "required",
+    "label",
+    "pattern",
+    "dimension",
+    "values",
+    "to",
+    "inverse",
+    "timeline",
 ];
 
-fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<KindSchema> {
+fn read_kind(
+    file: &ParsedFile,
+    folder: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<KindSchema> {
     let source = &file.source;
     let front = &file.front_matter;
     for key in front.keys() {
         let name = yaml_key_text(key);
         if !KIND_KEYS.contains(&name.as_str()) {
-            diagnostics.push(unknown_key(source, &[], &name, &KIND_KEYS, "an `_index.md`"));
+            diagnostics.push(unknown_key(
+                source,
+                &[],
+                &name,
+                &KIND_KEYS,
+                "an `_index.md`",
+            ));
         }
     }
     let Some(kind_name) = front.get("kind").and_then(Yaml::as_str) else {
@@ -204,7 +233,10 @@ fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>)
             source.path.clone(),
             format!("the folder `{folder}` has an `_index.md` without a `kind`"),
         )
-        .at(&source.text, crate::diagnostics::Position { line: 1, column: 1 })
+        .at(
+            &source.text,
+            crate::diagnostics::Position { line: 1, column: 1 },
+        )
         .help(format!(
             "add `kind: {}` and its `fields:` to the front matter of `{}`",
             singular(folder),
@@ -215,15 +247,23 @@ fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>)
     };
     if !is_valid_id(kind_name) {
         diagnostics.push(
-            error_at_value(source, &["kind"], format!("`{kind_name}` is not a valid kind name"))
-                .help("use lowercase letters, digits and `-`, e.g. `country`"),
+            error_at_value(
+                source,
+                &["kind"],
+                format!("`{kind_name}` is not a valid kind name"),
+            )
+            .help("use lowercase letters, digits and `-`, e.g. `country`"),
         );
         return None;
     }
     if kind_name == COMPARISON_KIND || kind_name == PAGE_KIND {
         diagnostics.push(
-            error_at_value(source, &["kind"], format!("`{kind_name}` is a built-in kind"))
-                .help("choose another name for this kind"),
+            error_at_value(
+                source,
+                &["kind"],
+                format!("`{kind_name}` is a built-in kind"),
+            )
+            .help("choose another name for this kind"),
         );
         return None;
     }
@@ -231,7 +271,10 @@ fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>)
         .get("title")
         .and_then(Yaml::as_str)
         .map_or_else(|| capitalise(folder), str::to_string);
-    let summary = front.get("summary").and_then(Yaml::as_str).map(str::to_string);
+    let summary = front
+        .get("summary")
+        .and_then(Yaml::as_str)
+        .map(str::to_string);
     let mut fields = Vec::new();
     match front.get("fields") {
         None | Some(Yaml::Null) => {}
@@ -244,8 +287,14 @@ fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>)
             }
         }
         Some(_) => diagnostics.push(
-            error_at_value(source, &["fields"], "`fields` must be a mapping of field names to their specs")
-                .help("write `fields:` then one indented line per field, e.g. `  iso2: { type: string }`"),
+            error_at_value(
+                source,
+                &["fields"],
+                "`fields` must be a mapping of field names to their specs",
+            )
+            .help(
+                "write `fields:` then one indented line per field, e.g. `  iso2: { type: string }`",
+            ),
         ),
     }
     Some(KindSchema {
@@ -258,40 +307,69 @@ fn read_kind(file: &ParsedFile, folder: &str, diagnostics: &mut Vec<Diagnostic>)
     })
 }
 
-fn read_field(source: &SourceText, name: &str, spec: &Yaml, diagnostics: &mut Vec<Diagnostic>) -> Option<FieldSchema> {
+fn read_field(
+    source: &SourceText,
+    name: &str,
+    spec: &Yaml,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FieldSchema> {
     let path = ["fields", name];
     if !is_valid_field_name(name) {
         diagnostics.push(
-            error_at_key(source, &["fields"], name, format!("`{name}` is not a valid field name"))
-                .help("use lowercase letters, digits and `_`, starting with a letter"),
+            error_at_key(
+                source,
+                &["fields"],
+                name,
+                format!("`{name}` is not a valid field name"),
+            )
+            .help("use lowercase letters, digits and `_`, starting with a letter"),
         );
         return None;
     }
     if BUILT_IN_FIELDS.contains(&name) && !REDECLARABLE_BUILT_INS.contains(&name) {
         diagnostics.push(
-            error_at_key(source, &["fields"], name, format!("`{name}` is a built-in field"))
-                .help("built-in fields exist on every kind; remove it from `fields`"),
+            error_at_key(
+                source,
+                &["fields"],
+                name,
+                format!("`{name}` is a built-in field"),
+            )
+            .help("built-in fields exist on every kind; remove it from `fields`"),
         );
         return None;
     }
     let Yaml::Mapping(spec) = spec else {
         diagnostics.push(
-            error_at_value(source, &path, format!("the spec of field `{name}` must be a mapping"))
-                .help(format!("write `{name}: {{ type: string }}`")),
+            error_at_value(
+                source,
+                &path,
+                format!("the spec of field `{name}` must be a mapping"),
+            )
+            .help(format!("write `{name}: {{ type: string }}`")),
         );
         return None;
     };
     for key in spec.keys() {
         let key = yaml_key_text(key);
         if !FIELD_KEYS.contains(&key.as_str()) {
-            diagnostics.push(unknown_key(source, &path, &key, &FIELD_KEYS, "a field spec"));
+            diagnostics.push(unknown_key(
+                source,
+                &path,
+                &key,
+                &FIELD_KEYS,
+                "a field spec",
+            ));
         }
     }
     let field_type = read_field_type(source, name, spec, diagnostics)?;
     if REDECLARABLE_BUILT_INS.contains(&name) && field_type != FieldType::Date {
         diagnostics.push(
-            error_at_value(source, &["fields", name, "type"], format!("the built-in field `{name}` is a date"))
-                .help("write `type: date`"),
+            error_at_value(
+                source,
+                &["fields", name, "type"],
+                format!("the built-in field `{name}` is a date"),
+            )
+            .help("write `type: date`"),
         );
         return None;
     }
@@ -300,20 +378,29 @@ fn read_field(source: &SourceText, name: &str, spec: &Yaml, diagnostics: &mut Ve
         Some(Yaml::Bool(value)) => *value,
         Some(_) => {
             diagnostics.push(
-                error_at_value(source, &["fields", name, "required"], "`required` must be `true` or `false`")
-                    .help("write `required: true`"),
+                error_at_value(
+                    source,
+                    &["fields", name, "required"],
+                    "`required` must be `true` or `false`",
+                )
+                .help("write `required: true`"),
             );
             false
         }
     };
-    let label = string_option(source, spec, name, "label", diagnostics).unwrap_or_else(|| capitalise(&name.replace('_', " ")));
+    let label = string_option(source, spec, name, "label", diagnostics)
+        .unwrap_or_else(|| capitalise(&name.replace('_', " ")));
     let pattern = string_option(source, spec, name, "pattern", diagnostics).and_then(|text| {
         match regex::Regex::new(&text) {
             Ok(regex) => Some(regex),
             Err(error) => {
                 diagnostics.push(
-                    error_at_value(source, &["fields", name, "pattern"], "the pattern is not a valid regular expression")
-                        .help(error.to_string()),
+                    error_at_value(
+                        source,
+                        &["fields", name, "pattern"],
+                        "the pattern is not a valid regular expression",
+                    )
+                    .help(error.to_string()),
                 );
                 None
             }
@@ -323,14 +410,22 @@ fn read_field(source: &SourceText, name: &str, spec: &Yaml, diagnostics: &mut Ve
     let timeline = string_option(source, spec, name, "timeline", diagnostics);
     if inverse.is_some() && field_type.target_kinds().is_none() {
         diagnostics.push(
-            error_at_value(source, &["fields", name, "inverse"], "`inverse` applies only to `ref` and `refs` fields")
-                .help("remove `inverse`, or make the field a `ref`/`refs`"),
+            error_at_value(
+                source,
+                &["fields", name, "inverse"],
+                "`inverse` applies only to `ref` and `refs` fields",
+            )
+            .help("remove `inverse`, or make the field a `ref`/`refs`"),
         );
     }
     if timeline.is_some() && field_type != FieldType::Date {
         diagnostics.push(
-            error_at_value(source, &["fields", name, "timeline"], "`timeline` applies only to `date` fields")
-                .help("remove `timeline`, or make the field a `date`"),
+            error_at_value(
+                source,
+                &["fields", name, "timeline"],
+                "`timeline` applies only to `date` fields",
+            )
+            .help("remove `timeline`, or make the field a `date`"),
         );
     }
     Some(FieldSchema {
@@ -344,11 +439,23 @@ fn read_field(source: &SourceText, name: &str, spec: &Yaml, diagnostics: &mut Ve
     })
 }
 
-fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, diagnostics: &mut Vec<Diagnostic>) -> Option<FieldType> {
+fn read_field_type(
+    source: &SourceText,
+    name: &str,
+    spec: &serde_yaml::Mapping,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FieldType> {
     let Some(type_name) = spec.get("type").and_then(Yaml::as_str) else {
         diagnostics.push(
-            error_at_value(source, &["fields", name], format!("field `{name}` has no `type`"))
-                .help(format!("add `type:` with one of: {}", FIELD_TYPE_NAMES.join(", "))),
+            error_at_value(
+                source,
+                &["fields", name],
+                format!("field `{name}` has no `type`"),
+            )
+            .help(format!(
+                "add `type:` with one of: {}",
+                FIELD_TYPE_NAMES.join(", ")
+            )),
         );
         return None;
     };
@@ -364,15 +471,23 @@ fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, 
         "quantity" => {
             let Some(dimension_name) = spec.get("dimension").and_then(Yaml::as_str) else {
                 diagnostics.push(
-                    error_at_value(source, &type_path, format!("quantity field `{name}` needs a `dimension`"))
-                        .help("add `dimension:` with one of: mass, money, ratio, price"),
+                    error_at_value(
+                        source,
+                        &type_path,
+                        format!("quantity field `{name}` needs a `dimension`"),
+                    )
+                    .help("add `dimension:` with one of: mass, money, ratio, price"),
                 );
                 return None;
             };
             let Some(dimension) = Dimension::parse(dimension_name) else {
                 diagnostics.push(
-                    error_at_value(source, &["fields", name, "dimension"], format!("unknown dimension `{dimension_name}`"))
-                        .help("use one of: mass, money, ratio, price"),
+                    error_at_value(
+                        source,
+                        &["fields", name, "dimension"],
+                        format!("unknown dimension `{dimension_name}`"),
+                    )
+                    .help("use one of: mass, money, ratio, price"),
                 );
                 return None;
             };
@@ -380,15 +495,21 @@ fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, 
         }
         "enum" => {
             let values = match spec.get("values") {
-                Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
+                Some(Yaml::Sequence(items)) => {
+                    items.iter().map(scalar_text).collect::<Option<Vec<_>>>()
+                }
                 _ => None,
             };
             match values {
                 Some(values) if !values.is_empty() => FieldType::Enum(values),
                 _ => {
                     diagnostics.push(
-                        error_at_value(source, &type_path, format!("enum field `{name}` needs a list of `values`"))
-                            .help("add e.g. `values: [proposed, signed, stalled]`"),
+                        error_at_value(
+                            source,
+                            &type_path,
+                            format!("enum field `{name}` needs a list of `values`"),
+                        )
+                        .help("add e.g. `values: [proposed, signed, stalled]`"),
                     );
                     return None;
                 }
@@ -397,7 +518,9 @@ fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, 
         "ref" | "refs" => {
             let kinds = match spec.get("to") {
                 Some(Yaml::String(kind)) => Some(vec![kind.clone()]),
-                Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
+                Some(Yaml::Sequence(items)) => {
+                    items.iter().map(scalar_text).collect::<Option<Vec<_>>>()
+                }
                 _ => None,
             };
             match kinds {
@@ -410,15 +533,20 @@ fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, 
                 }
                 _ => {
                     diagnostics.push(
-                        error_at_value(source, &type_path, format!("field `{name}` needs `to:`, the kind(s) it points at"))
-                            .help("add e.g. `to: country` or `to: [country, company]`"),
+                        error_at_value(
+                            source,
+                            &type_path,
+                            format!("field `{name}` needs `to:`, the kind(s) it points at"),
+                        )
+                        .help("add e.g. `to: country` or `to: [country, company]`"),
                     );
                     return None;
                 }
             }
         }
         other => {
-            let mut diagnostic = error_at_value(source, &type_path, format!("unknown field type `{other}`"));
+            let mut diagnostic =
+                error_at_value(source, &type_path, format!("unknown field type `{other}`"));
             diagnostic = match did_you_mean(other, FIELD_TYPE_NAMES) {
                 Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
                 None => diagnostic.help(format!("use one of: {}", FIELD_TYPE_NAMES.join(", "))),
@@ -434,15 +562,30 @@ fn read_field_type(source: &SourceText, name: &str, spec: &serde_yaml::Mapping, 
 fn check_reference_targets(schemas: &Schemas, diagnostics: &mut Vec<Diagnostic>) {
     for kind in schemas.kinds.values() {
         for field in &kind.fields {
-            let Some(targets) = field.field_type.target_kinds() else { continue };
+            let Some(targets) = field.field_type.target_kinds() else {
+                continue;
+            };
             for target in targets {
-                if schemas.kinds.contains_key(target) || target == COMPARISON_KIND || target == PAGE_KIND {
+                if schemas.kinds.contains_key(target)
+                    || target == COMPARISON_KIND
+                    || target == PAGE_KIND
+                {
                     continue;
                 }
-                let mut diagnostic = error_at_value(&kind.source, &["fields", &field.name, "to"], format!("field `{}` points at the unknown kind `{target}`", field.name));
+                let mut diagnostic = error_at_value(
+                    &kind.source,
+                    &["fields", &field.name, "to"],
+                    format!(
+                        "field `{}` points at the unknown kind `{target}`",
+                        field.name
+                    ),
+                );
                 diagnostic = match did_you_mean(target, schemas.kinds.keys().map(String::as_str)) {
                     Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
-                    None => diagnostic.help(format!("known kinds: {}", schemas.kinds.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    None => diagnostic.help(format!(
+                        "known kinds: {}",
+                        schemas.kinds.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 diagnostics.push(diagnostic);
             }
@@ -450,15 +593,25 @@ fn check_reference_targets(schemas: &Schemas, diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
-fn string_option(source: &SourceText, spec: &serde_yaml::Mapping, field: &str, key: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+fn string_option(
+    source: &SourceText,
+    spec: &serde_yaml::Mapping,
+    field: &str,
+    key: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
     match spec.get(key) {
         None => None,
         Some(value) => match scalar_text(value) {
             Some(text) => Some(text),
             None => {
                 diagnostics.push(
-                    error_at_value(source, &["fields", field, key], format!("`{key}` must be text"))
-                        .help(format!("write `{key}: some text`")),
+                    error_at_value(
+                        source,
+                        &["fields", field, key],
+                        format!("`{key}` must be text"),
+                    )
+                    .help(format!("write `{key}: some text`")),
                 );
                 None
             }
@@ -486,12 +639,16 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn is_valid_field_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// `countries` → `country`, as a hint for the kind name of a folder.
@@ -516,18 +673,37 @@ pub fn capitalise(text: &str) -> String {
 }
 
 /// An error pointing at the value at `path` in the front matter (or at line 1 if not found).
-pub fn error_at_value(source: &SourceText, path: &[&str], message: impl Into<String>) -> Diagnostic {
-    let segments: Vec<PathSegment> = path.iter().map(|key| PathSegment::Key(key.to_string())).collect();
+pub fn error_at_value(
+    source: &SourceText,
+    path: &[&str],
+    message: impl Into<String>,
+) -> Diagnostic {
+    let segments: Vec<PathSegment> = path
+        .iter()
+        .map(|key| PathSegment::Key(key.to_string()))
+        .collect();
     error_at_path(source, &segments, message)
 }
 
 /// An error pointing at the node at `path` (keys and indexes) in the front matter.
-pub fn error_at_path(source: &SourceText, path: &[PathSegment], message: impl Into<String>) -> Diagnostic {
-    diagnostic_at_path(Diagnostic::error(source.path.clone(), message), source, path)
+pub fn error_at_path(
+    source: &SourceText,
+    path: &[PathSegment],
+    message: impl Into<String>,
+) -> Diagnostic {
+    diagnostic_at_path(
+        Diagnostic::error(source.path.clone(), message),
+        source,
+        path,
+    )
 }
 
 /// Positions `diagnostic` at the node at `path`, falling back to its parents, then line 2.
-pub fn diagnostic_at_path(diagnostic: Diagnostic, source: &SourceText, path: &[PathSegment]) -> Diagnostic {
+pub fn diagnostic_at_path(
+    diagnostic: Diagnostic,
+    source: &SourceText,
+    path: &[PathSegment],
+) -> Diagnostic {
     let yaml = source.front_matter_text();
     let mut prefix = path;
     loop {
@@ -540,18 +716,43 @@ pub fn diagnostic_at_path(diagnostic: Diagnostic, source: &SourceText, path: &[P
             _ => break,
         }
     }
-    diagnostic.at(&source.text, crate::diagnostics::Position { line: source.front_matter_first_line, column: 1 })
+    diagnostic.at(
+        &source.text,
+        crate::diagnostics::Position {
+            line: source.front_matter_first_line,
+            column: 1,
+        },
+    )
 }
 
 /// An error pointing at the key `name` of the mapping at `parent`.
-pub fn error_at_key(source: &SourceText, parent: &[&str], name: &str, message: impl Into<String>) -> Diagnostic {
-    let mut segments: Vec<PathSegment> = parent.iter().map(|key| PathSegment::Key(key.to_string())).collect();
+pub fn error_at_key(
+    source: &SourceText,
+    parent: &[&str],
+    name: &str,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let mut segments: Vec<PathSegment> = parent
+        .iter()
+        .map(|key| PathSegment::Key(key.to_string()))
+        .collect();
     segments.push(PathSegment::KeyName(name.to_string()));
     error_at_path(source, &segments, message)
 }
 
-fn unknown_key(source: &SourceText, parent: &[&str], name: &str, known: &[&str], what: &str) -> Diagnostic {
-    let diagnostic = error_at_key(source, parent, name, format!("unknown key `{name}` in {what}"));
+fn unknown_key(
+    source: &SourceText,
+    parent: &[&str],
+    name: &str,
+    known: &[&str],
+    what: &str,
+) -> Diagnostic {
+    let diagnostic = error_at_key(
+        source,
+        parent,
+        name,
+        format!("unknown key `{name}` in {what}"),
+    );
     match did_you_mean(name, known.iter().copied()) {
         Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
         None => diagnostic.help(format!("known keys: {}", known.join(", "))),
@@ -561,7 +762,9 @@ fn unknown_key(source: &SourceText, parent: &[&str], name: &str, known: &[&str],
 /// How many characters to underline for the scalar starting at `position`: up to the end of
 /// the token (a flow separator, a comment or the end of the line).
 fn value_length_at(yaml: &str, position: crate::diagnostics::Position) -> usize {
-    let Some(line) = yaml.lines().nth(position.line - 1) else { return 1 };
+    let Some(line) = yaml.lines().nth(position.line - 1) else {
+        return 1;
+    };
     let rest: String = line.chars().skip(position.column - 1).collect();
     let rest = rest.trim_end_matches('\r');
     if rest.starts_with('{') || rest.starts_with('[') {
@@ -605,7 +808,25 @@ mod tests {
     #[test]
     fn value_length_stops_at_flow_separators() {
         let yaml = "a: { value: 3.8, unit: Mt }\n";
-        assert_eq!(value_length_at(yaml, crate::diagnostics::Position { line: 1, column: 13 }), 3);
-        assert_eq!(value_length_at(yaml, crate::diagnostics::Position { line: 1, column: 24 }), 2);
+        assert_eq!(
+            value_length_at(
+                yaml,
+                crate::diagnostics::Position {
+                    line: 1,
+                    column: 13
+                }
+            ),
+            3
+        );
+        assert_eq!(
+            value_length_at(
+                yaml,
+                crate::diagnostics::Position {
+                    line: 1,
+                    column: 24
+                }
+            ),
+            2
+        );
     }
 }

@@ -8,7 +8,7 @@
 //! fails at the end all the same.
 
 use crate::config::Config;
-use crate::diagnostics::{did_you_mean, Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, did_you_mean};
 use crate::edtf::{self, Edtf};
 use crate::model::{
     Claim, ComparisonSpec, Entry, EntryEvent, FieldEntry, FieldValue, Reference, Value,
@@ -16,8 +16,8 @@ use crate::model::{
 use crate::parse::{ParsedFile, SourceText};
 use crate::quantity::{self, Quantity};
 use crate::schema::{
-    self, is_valid_id, scalar_text, yaml_key_text, FieldSchema, FieldType,
-    KindSchema, Schemas, BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, PAGE_KIND,
+    self, BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, FieldSchema, FieldType, KindSchema,
+    PAGE_KIND, Schemas, is_valid_id, scalar_text, yaml_key_text,
 };
 use crate::yaml_position::PathSegment;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -36,14 +36,23 @@ pub struct Validated {
 }
 
 /// Validates every parsed file against its kind.
-pub fn validate(files: &[ParsedFile], config: &Config, include_drafts: bool) -> (Validated, Vec<Diagnostic>) {
+pub fn validate(
+    files: &[ParsedFile],
+    config: &Config,
+    include_drafts: bool,
+) -> (Validated, Vec<Diagnostic>) {
     let index_files: Vec<&ParsedFile> = files
         .iter()
-        .filter(|file| file.source.content_path == "_index" || file.source.content_path.ends_with("/_index"))
+        .filter(|file| {
+            file.source.content_path == "_index" || file.source.content_path.ends_with("/_index")
+        })
         .collect();
     let (schemas, mut diagnostics) = schema::read_schemas(&index_files);
     let mut validated = Validated {
-        home: index_files.iter().find(|f| f.source.content_path == "_index").map(|f| f.source.clone()),
+        home: index_files
+            .iter()
+            .find(|f| f.source.content_path == "_index")
+            .map(|f| f.source.clone()),
         comparisons_intro: index_files
             .iter()
             .find(|f| f.source.content_path == format!("{COMPARISON_FOLDER}/_index"))
@@ -70,7 +79,9 @@ pub fn validate(files: &[ParsedFile], config: &Config, include_drafts: bool) -> 
     for (entry, entry_diagnostics) in results {
         for diagnostic in entry_diagnostics {
             // One "folder without a kind" error per folder is enough.
-            if diagnostic.message.starts_with("the folder `") && !folders_without_kind.insert(diagnostic.message.clone()) {
+            if diagnostic.message.starts_with("the folder `")
+                && !folders_without_kind.insert(diagnostic.message.clone())
+            {
                 continue;
             }
             diagnostics.push(diagnostic);
@@ -87,7 +98,9 @@ pub fn validate(files: &[ParsedFile], config: &Config, include_drafts: bool) -> 
 
 /// The folder part of a content path (`countries/russia` → `countries`; `about` → ``).
 fn top_folder(content_path: &str) -> &str {
-    content_path.split_once('/').map_or("", |(folder, _)| folder)
+    content_path
+        .split_once('/')
+        .map_or("", |(folder, _)| folder)
 }
 
 struct EntryValidation<'a> {
@@ -146,10 +159,15 @@ impl EntryValidation<'_> {
         }
         // `date` may be redeclared by the schema (then it is validated there, with `required`).
         entry.date = match entry.fields.iter().find(|field| field.name == "date") {
-            Some(FieldEntry { value: FieldValue::Single(Value::Date(date)), .. }) => Some(date.clone()),
+            Some(FieldEntry {
+                value: FieldValue::Single(Value::Date(date)),
+                ..
+            }) => Some(date.clone()),
             _ => self.date_field(front, "date"),
         };
-        entry.fields.retain(|field| field.name != "date" && field.name != "updated");
+        entry
+            .fields
+            .retain(|field| field.name != "date" && field.name != "updated");
         Some(entry)
     }
 
@@ -157,7 +175,12 @@ impl EntryValidation<'_> {
         schema::error_at_path(self.source, path, message)
     }
 
-    fn check_unknown_fields(&mut self, front: &Mapping, kind: Option<&KindSchema>, kind_name: &str) {
+    fn check_unknown_fields(
+        &mut self,
+        front: &Mapping,
+        kind: Option<&KindSchema>,
+        kind_name: &str,
+    ) {
         for key in front.keys() {
             let name = yaml_key_text(key);
             let known_in_kind = kind.is_some_and(|kind| kind.field(&name).is_some());
@@ -175,11 +198,17 @@ impl EntryValidation<'_> {
                 candidates.push("compare");
             }
             let diagnostic = self
-                .error_at(&[PathSegment::KeyName(name.clone())], format!("unknown field `{name}`"))
+                .error_at(
+                    &[PathSegment::KeyName(name.clone())],
+                    format!("unknown field `{name}`"),
+                )
                 .label(format!("not a field of `{kind_name}`"));
             let diagnostic = match did_you_mean(&name, candidates.iter().copied()) {
                 Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
-                None => diagnostic.help(format!("fields of `{kind_name}`: {}", candidates.join(", "))),
+                None => diagnostic.help(format!(
+                    "fields of `{kind_name}`: {}",
+                    candidates.join(", ")
+                )),
             };
             self.diagnostics.push(diagnostic);
         }
@@ -190,7 +219,9 @@ impl EntryValidation<'_> {
             Some(value) => match scalar_text(value).filter(|text| !text.trim().is_empty()) {
                 Some(title) => Some(title.trim().to_string()),
                 None => {
-                    let diagnostic = self.error_at(&[key("title")], "`title` must be non-empty text").help("write `title: The title`");
+                    let diagnostic = self
+                        .error_at(&[key("title")], "`title` must be non-empty text")
+                        .help("write `title: The title`");
                     self.diagnostics.push(diagnostic);
                     None
                 }
@@ -210,7 +241,12 @@ impl EntryValidation<'_> {
         let (id, from_field) = match front.get("id") {
             Some(value) => (scalar_text(value).unwrap_or_default(), true),
             None => (
-                self.source.content_path.rsplit('/').next().unwrap_or_default().to_string(),
+                self.source
+                    .content_path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
                 false,
             ),
         };
@@ -221,8 +257,11 @@ impl EntryValidation<'_> {
         let diagnostic = if from_field {
             self.error_at(&[key("id")], format!("`{id}` is not a valid id"))
         } else {
-            Diagnostic::error(self.source.path.clone(), format!("the file name `{id}` is not a valid id"))
-                .at(&self.source.text, Position { line: 1, column: 1 })
+            Diagnostic::error(
+                self.source.path.clone(),
+                format!("the file name `{id}` is not a valid id"),
+            )
+            .at(&self.source.text, Position { line: 1, column: 1 })
         };
         self.diagnostics.push(diagnostic.help(format!(
             "ids use lowercase letters, digits and `-`: rename the file or set `id: {suggestion}`"
@@ -235,7 +274,9 @@ impl EntryValidation<'_> {
         match scalar_text(value) {
             Some(text) => Some(text),
             None => {
-                let diagnostic = self.error_at(&[key(name)], format!("`{name}` must be text")).help(format!("write `{name}: some text`"));
+                let diagnostic = self
+                    .error_at(&[key(name)], format!("`{name}` must be text"))
+                    .help(format!("write `{name}: some text`"));
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -259,7 +300,9 @@ impl EntryValidation<'_> {
                         None => {
                             let mut item_path = path.to_vec();
                             item_path.push(PathSegment::Index(index));
-                            let diagnostic = self.error_at(&item_path, format!("items of `{name}` must be text")).help("write a list like `[a, b, c]`");
+                            let diagnostic = self
+                                .error_at(&item_path, format!("items of `{name}` must be text"))
+                                .help("write a list like `[a, b, c]`");
                             self.diagnostics.push(diagnostic);
                         }
                     }
@@ -269,7 +312,9 @@ impl EntryValidation<'_> {
             other => match scalar_text(other) {
                 Some(text) => vec![text],
                 None => {
-                    let diagnostic = self.error_at(path, format!("`{name}` must be a list")).help("write a list like `[a, b, c]`");
+                    let diagnostic = self
+                        .error_at(path, format!("`{name}` must be a list"))
+                        .help("write a list like `[a, b, c]`");
                     self.diagnostics.push(diagnostic);
                     Vec::new()
                 }
@@ -285,8 +330,14 @@ impl EntryValidation<'_> {
                 valid.push(tag);
             } else {
                 let diagnostic = self
-                    .error_at(&[key("tags"), PathSegment::Index(index)], format!("`{tag}` is not a valid tag"))
-                    .help(format!("tags use lowercase letters, digits and `-`, e.g. `{}`", slugify(&tag)));
+                    .error_at(
+                        &[key("tags"), PathSegment::Index(index)],
+                        format!("`{tag}` is not a valid tag"),
+                    )
+                    .help(format!(
+                        "tags use lowercase letters, digits and `-`, e.g. `{}`",
+                        slugify(&tag)
+                    ));
                 self.diagnostics.push(diagnostic);
             }
         }
@@ -300,7 +351,9 @@ impl EntryValidation<'_> {
             None => false,
             Some(Yaml::Bool(flag)) => *flag,
             Some(_) => {
-                let diagnostic = self.error_at(&[key(name)], format!("`{name}` must be `true` or `false`")).help(format!("write `{name}: true`"));
+                let diagnostic = self
+                    .error_at(&[key(name)], format!("`{name}` must be `true` or `false`"))
+                    .help(format!("write `{name}: true`"));
                 self.diagnostics.push(diagnostic);
                 false
             }
@@ -314,14 +367,18 @@ impl EntryValidation<'_> {
 
     fn date(&mut self, value: &Yaml, path: &[PathSegment]) -> Option<Edtf> {
         let Some(text) = scalar_text(value) else {
-            let diagnostic = self.error_at(path, "expected a date").help("write a date like 2025-02-24, 2025-02 or 2025");
+            let diagnostic = self
+                .error_at(path, "expected a date")
+                .help("write a date like 2025-02-24, 2025-02 or 2025");
             self.diagnostics.push(diagnostic);
             return None;
         };
         match edtf::parse(&text) {
             Ok(date) => Some(date),
             Err(error) => {
-                let diagnostic = self.error_at(path, error.message.clone()).help(error.help.clone());
+                let diagnostic = self
+                    .error_at(path, error.message.clone())
+                    .help(error.help.clone());
                 let diagnostic = shift_marker(diagnostic, error.offset, &text);
                 self.diagnostics.push(diagnostic);
                 None
@@ -347,15 +404,23 @@ impl EntryValidation<'_> {
                     self.reference(item, item_path, name)
                 })
                 .collect(),
-            other => self.reference(other, path.to_vec(), name).into_iter().collect(),
+            other => self
+                .reference(other, path.to_vec(), name)
+                .into_iter()
+                .collect(),
         }
     }
 
     fn reference(&mut self, value: &Yaml, path: Vec<PathSegment>, name: &str) -> Option<Reference> {
         match value.as_str() {
-            Some(id) if !id.trim().is_empty() => Some(Reference { target: id.trim().to_string(), path }),
+            Some(id) if !id.trim().is_empty() => Some(Reference {
+                target: id.trim().to_string(),
+                path,
+            }),
             _ => {
-                let diagnostic = self.error_at(&path, format!("`{name}` must name entries by id")).help("write an id such as `russia`");
+                let diagnostic = self
+                    .error_at(&path, format!("`{name}` must name entries by id"))
+                    .help("write an id such as `russia`");
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -384,7 +449,9 @@ impl EntryValidation<'_> {
 
     fn event(&mut self, item: &Yaml, path: Vec<PathSegment>) -> Option<EntryEvent> {
         let Yaml::Mapping(mapping) = item else {
-            let diagnostic = self.error_at(&path, "an event must be a mapping").help("write `- { date: 2025-02-24, title: What happened, source: some-source }`");
+            let diagnostic = self
+                .error_at(&path, "an event must be a mapping")
+                .help("write `- { date: 2025-02-24, title: What happened, source: some-source }`");
             self.diagnostics.push(diagnostic);
             return None;
         };
@@ -398,7 +465,9 @@ impl EntryValidation<'_> {
         let date = match mapping.get("date") {
             Some(value) => self.date(value, &child("date")),
             None => {
-                let diagnostic = self.error_at(&path, "this event has no `date`").help("add `date: 2025-02-24` (or 2025-02, or 2025)");
+                let diagnostic = self
+                    .error_at(&path, "this event has no `date`")
+                    .help("add `date: 2025-02-24` (or 2025-02, or 2025)");
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -406,7 +475,9 @@ impl EntryValidation<'_> {
         let title = match mapping.get("title").and_then(scalar_text) {
             Some(title) => Some(title),
             None => {
-                let diagnostic = self.error_at(&path, "this event has no `title`").help("add `title: What happened`");
+                let diagnostic = self
+                    .error_at(&path, "this event has no `title`")
+                    .help("add `title: What happened`");
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -422,7 +493,13 @@ impl EntryValidation<'_> {
                 None
             }
         };
-        Some(EntryEvent { date: date?, title: title?, refs, source, path })
+        Some(EntryEvent {
+            date: date?,
+            title: title?,
+            refs,
+            source,
+            path,
+        })
     }
 
     fn missing_source(&mut self, path: &[PathSegment], message: &str) {
@@ -435,7 +512,13 @@ impl EntryValidation<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn check_mapping_keys(&mut self, mapping: &Mapping, path: &[PathSegment], known: &[&str], what: &str) {
+    fn check_mapping_keys(
+        &mut self,
+        mapping: &Mapping,
+        path: &[PathSegment],
+        known: &[&str],
+        what: &str,
+    ) {
         for name in mapping.keys().map(yaml_key_text) {
             if known.contains(&name.as_str()) {
                 continue;
@@ -457,16 +540,29 @@ impl EntryValidation<'_> {
             match front.get(field.name.as_str()) {
                 None | Some(Yaml::Null) => {
                     if field.required {
-                        let diagnostic = Diagnostic::error(self.source.path.clone(), format!("missing required field `{}`", field.name))
-                            .at(&self.source.text, Position { line: 1, column: 1 })
-                            .label(format!("`{}` entries must have `{}`", kind.kind, field.name))
-                            .help(format!("add `{}:` ({}) to the front matter", field.name, describe_type(&field.field_type)));
+                        let diagnostic = Diagnostic::error(
+                            self.source.path.clone(),
+                            format!("missing required field `{}`", field.name),
+                        )
+                        .at(&self.source.text, Position { line: 1, column: 1 })
+                        .label(format!(
+                            "`{}` entries must have `{}`",
+                            kind.kind, field.name
+                        ))
+                        .help(format!(
+                            "add `{}:` ({}) to the front matter",
+                            field.name,
+                            describe_type(&field.field_type)
+                        ));
                         self.diagnostics.push(diagnostic);
                     }
                 }
                 Some(value) => {
                     if let Some(value) = self.field_value(value, field) {
-                        fields.push(FieldEntry { name: field.name.clone(), value });
+                        fields.push(FieldEntry {
+                            name: field.name.clone(),
+                            value,
+                        });
                     }
                 }
             }
@@ -490,13 +586,18 @@ impl EntryValidation<'_> {
         }
         let typed = self.typed_value(value, &path, field, None)?;
         if matches!(typed, Value::Quantity(_)) {
-            self.missing_source(&path, &format!("the figure in `{}` cites no source", field.name));
+            self.missing_source(
+                &path,
+                &format!("the figure in `{}` cites no source", field.name),
+            );
         }
         Some(FieldValue::Single(typed))
     }
 
     fn claim(&mut self, item: &Yaml, path: Vec<PathSegment>, field: &FieldSchema) -> Option<Claim> {
-        let Yaml::Mapping(mapping) = item else { return None };
+        let Yaml::Mapping(mapping) = item else {
+            return None;
+        };
         const CLAIM_KEYS: [&str; 5] = ["value", "unit", "source", "as_of", "note"];
         self.check_mapping_keys(mapping, &path, &CLAIM_KEYS, "a claim");
         let child = |name: &str| {
@@ -506,22 +607,43 @@ impl EntryValidation<'_> {
         };
         let unit = mapping.get("unit").and_then(scalar_text);
         let value = mapping.get("value").and_then(|value| {
-            self.typed_value(value, &child("value"), field, unit.as_deref().map(|unit| (unit, child("unit"))))
+            self.typed_value(
+                value,
+                &child("value"),
+                field,
+                unit.as_deref().map(|unit| (unit, child("unit"))),
+            )
         });
         let source = match mapping.get("source") {
             Some(value) => self.reference(value, child("source"), "source"),
             None => {
-                self.missing_source(&path, &format!("this claim of `{}` cites no source", field.name));
+                self.missing_source(
+                    &path,
+                    &format!("this claim of `{}` cites no source", field.name),
+                );
                 None
             }
         };
-        let as_of = mapping.get("as_of").and_then(|value| self.date(value, &child("as_of")));
+        let as_of = mapping
+            .get("as_of")
+            .and_then(|value| self.date(value, &child("as_of")));
         let note = mapping.get("note").and_then(scalar_text);
-        Some(Claim { value: value?, source, as_of, note })
+        Some(Claim {
+            value: value?,
+            source,
+            as_of,
+            note,
+        })
     }
 
     /// Checks one bare value against the field type. `unit` is the claim's separate `unit:` key.
-    fn typed_value(&mut self, value: &Yaml, path: &[PathSegment], field: &FieldSchema, unit: Option<(&str, Vec<PathSegment>)>) -> Option<Value> {
+    fn typed_value(
+        &mut self,
+        value: &Yaml,
+        path: &[PathSegment],
+        field: &FieldSchema,
+        unit: Option<(&str, Vec<PathSegment>)>,
+    ) -> Option<Value> {
         let name = field.name.as_str();
         let wrong_type = |this: &mut Self, expected: &str, help: String| {
             let found = describe_yaml(value);
@@ -541,13 +663,23 @@ impl EntryValidation<'_> {
                     && !pattern.is_match(&text)
                 {
                     let diagnostic = self
-                        .error_at(path, format!("`{text}` does not match the pattern of `{name}`"))
+                        .error_at(
+                            path,
+                            format!("`{text}` does not match the pattern of `{name}`"),
+                        )
                         .label(format!("must match `{}`", pattern.as_str()))
-                        .help(format!("the schema requires `{name}` to match the regular expression `{}`", pattern.as_str()));
+                        .help(format!(
+                            "the schema requires `{name}` to match the regular expression `{}`",
+                            pattern.as_str()
+                        ));
                     self.diagnostics.push(diagnostic);
                     return None;
                 }
-                Some(if field.field_type == FieldType::Text { Value::Text(text) } else { Value::String(text) })
+                Some(if field.field_type == FieldType::Text {
+                    Value::Text(text)
+                } else {
+                    Value::String(text)
+                })
             }
             FieldType::Number => match value.as_f64() {
                 Some(number) if number.is_finite() => Some(Value::Number(number)),
@@ -560,7 +692,11 @@ impl EntryValidation<'_> {
             FieldType::Date => self.date(value, path).map(Value::Date),
             FieldType::Url => {
                 let Some(text) = value.as_str() else {
-                    return wrong_type(self, "an address", format!("write `{name}: https://example.org/`"));
+                    return wrong_type(
+                        self,
+                        "an address",
+                        format!("write `{name}: https://example.org/`"),
+                    );
                 };
                 if is_absolute_url(text) {
                     Some(Value::Url(text.to_string()))
@@ -574,22 +710,36 @@ impl EntryValidation<'_> {
             }
             FieldType::Enum(values) => {
                 let Some(text) = scalar_text(value) else {
-                    return wrong_type(self, "one of the listed values", format!("use one of: {}", values.join(", ")));
+                    return wrong_type(
+                        self,
+                        "one of the listed values",
+                        format!("use one of: {}", values.join(", ")),
+                    );
                 };
                 if values.contains(&text) {
                     return Some(Value::Enum(text));
                 }
-                let diagnostic = self.error_at(path, format!("`{text}` is not a value of `{name}`"));
+                let diagnostic =
+                    self.error_at(path, format!("`{text}` is not a value of `{name}`"));
                 let diagnostic = match did_you_mean(&text, values.iter().map(String::as_str)) {
-                    Some(close) => diagnostic.help(format!("did you mean `{close}`? allowed: {}", values.join(", "))),
+                    Some(close) => diagnostic.help(format!(
+                        "did you mean `{close}`? allowed: {}",
+                        values.join(", ")
+                    )),
                     None => diagnostic.help(format!("allowed values: {}", values.join(", "))),
                 };
                 self.diagnostics.push(diagnostic);
                 None
             }
             FieldType::Ref(_) => match value {
-                Yaml::Sequence(_) => wrong_type(self, "one entry id", format!("`{name}` is a `ref`: write one id, e.g. `{name}: russia`")),
-                _ => self.reference(value, path.to_vec(), name).map(|reference| Value::Refs(vec![reference])),
+                Yaml::Sequence(_) => wrong_type(
+                    self,
+                    "one entry id",
+                    format!("`{name}` is a `ref`: write one id, e.g. `{name}: russia`"),
+                ),
+                _ => self
+                    .reference(value, path.to_vec(), name)
+                    .map(|reference| Value::Refs(vec![reference])),
             },
             FieldType::Refs(_) => Some(Value::Refs(self.reference_list(value, path, name))),
             FieldType::List => Some(Value::List(self.list_of_strings(value, path, name))),
@@ -597,13 +747,24 @@ impl EntryValidation<'_> {
         }
     }
 
-    fn quantity(&mut self, value: &Yaml, path: &[PathSegment], field: &FieldSchema, dimension: quantity::Dimension, unit: Option<(&str, Vec<PathSegment>)>) -> Option<Value> {
+    fn quantity(
+        &mut self,
+        value: &Yaml,
+        path: &[PathSegment],
+        field: &FieldSchema,
+        dimension: quantity::Dimension,
+        unit: Option<(&str, Vec<PathSegment>)>,
+    ) -> Option<Value> {
         let name = field.name.as_str();
         let units_help = || {
             format!(
                 "write a number and a unit of {}: {}",
                 dimension.name(),
-                dimension.units().map(|unit| unit.symbol).collect::<Vec<_>>().join(", ")
+                dimension
+                    .units()
+                    .map(|unit| unit.symbol)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         match (value, unit) {
@@ -615,31 +776,49 @@ impl EntryValidation<'_> {
                 let mut unit_path = path.to_vec();
                 unit_path.push(key("unit"));
                 let Some(inner) = mapping.get("value") else {
-                    let diagnostic = self.error_at(path, format!("`{name}` has no `value`")).help("write `{ value: 3.8, unit: Mt }`");
+                    let diagnostic = self
+                        .error_at(path, format!("`{name}` has no `value`"))
+                        .help("write `{ value: 3.8, unit: Mt }`");
                     self.diagnostics.push(diagnostic);
                     return None;
                 };
                 let unit_text = mapping.get("unit").and_then(scalar_text);
-                self.quantity(inner, &value_path, field, dimension, Some((unit_text.as_deref().unwrap_or(""), unit_path)))
+                self.quantity(
+                    inner,
+                    &value_path,
+                    field,
+                    dimension,
+                    Some((unit_text.as_deref().unwrap_or(""), unit_path)),
+                )
             }
             (Yaml::Number(number), Some((unit, unit_path))) => {
                 let number = number.as_f64().unwrap_or(f64::NAN);
                 if unit.is_empty() {
-                    let diagnostic = self.error_at(path, format!("the figure in `{name}` has no unit")).help(units_help());
+                    let diagnostic = self
+                        .error_at(path, format!("the figure in `{name}` has no unit"))
+                        .help(units_help());
                     self.diagnostics.push(diagnostic);
                     return None;
                 }
                 match quantity::parse_unit_in(dimension, unit) {
-                    Ok(unit) => Some(Value::Quantity(Quantity { value: number, unit })),
+                    Ok(unit) => Some(Value::Quantity(Quantity {
+                        value: number,
+                        unit,
+                    })),
                     Err(error) => {
-                        let diagnostic = self.error_at(&unit_path, error.message.clone()).help(error.help.clone());
+                        let diagnostic = self
+                            .error_at(&unit_path, error.message.clone())
+                            .help(error.help.clone());
                         self.diagnostics.push(diagnostic);
                         None
                     }
                 }
             }
             (Yaml::Number(_), None) => {
-                let diagnostic = self.error_at(path, format!("the figure in `{name}` has no unit")).label("unit missing").help(units_help());
+                let diagnostic = self
+                    .error_at(path, format!("the figure in `{name}` has no unit"))
+                    .label("unit missing")
+                    .help(units_help());
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -647,19 +826,40 @@ impl EntryValidation<'_> {
                 Ok(parsed) if parsed.unit.dimension == dimension => Some(Value::Quantity(parsed)),
                 Ok(parsed) => {
                     let diagnostic = self
-                        .error_at(path, format!("`{}` is a unit of {}, but `{name}` is a {}", parsed.unit.symbol, parsed.unit.dimension.name(), dimension.name()))
+                        .error_at(
+                            path,
+                            format!(
+                                "`{}` is a unit of {}, but `{name}` is a {}",
+                                parsed.unit.symbol,
+                                parsed.unit.dimension.name(),
+                                dimension.name()
+                            ),
+                        )
                         .help(units_help());
                     self.diagnostics.push(diagnostic);
                     None
                 }
                 Err(error) => {
-                    let diagnostic = shift_marker(self.error_at(path, error.message.clone()).help(error.help.clone()), error.offset, text);
+                    let diagnostic = shift_marker(
+                        self.error_at(path, error.message.clone())
+                            .help(error.help.clone()),
+                        error.offset,
+                        text,
+                    );
                     self.diagnostics.push(diagnostic);
                     None
                 }
             },
             _ => {
-                let diagnostic = self.error_at(path, format!("`{name}` expects a quantity, found {}", describe_yaml(value))).help(units_help());
+                let diagnostic = self
+                    .error_at(
+                        path,
+                        format!(
+                            "`{name}` expects a quantity, found {}",
+                            describe_yaml(value)
+                        ),
+                    )
+                    .help(units_help());
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -680,18 +880,34 @@ impl EntryValidation<'_> {
         let child = |name: &str| vec![key("compare"), key(name)];
         let kind = compare.get("kind").and_then(scalar_text);
         let tag = compare.get("tag").and_then(scalar_text);
-        let entries = compare.get("entries").map(|value| self.reference_list(value, &child("entries"), "entries"));
+        let entries = compare
+            .get("entries")
+            .map(|value| self.reference_list(value, &child("entries"), "entries"));
         if kind.is_some() == entries.is_some() {
             let diagnostic = self.error_at(&path, "say either `kind:` or `entries:` (one of the two)").help("`kind: country` compares all countries; `entries: [russia, china]` compares those");
             self.diagnostics.push(diagnostic);
         }
-        let fields = compare.get("fields").map(|value| self.list_of_strings(value, &child("fields"), "fields")).unwrap_or_default();
+        let fields = compare
+            .get("fields")
+            .map(|value| self.list_of_strings(value, &child("fields"), "fields"))
+            .unwrap_or_default();
         if fields.is_empty() {
-            let diagnostic = self.error_at(&path, "a comparison needs `fields:`").help("add `fields: [reserves, mine_production]`");
+            let diagnostic = self
+                .error_at(&path, "a comparison needs `fields:`")
+                .help("add `fields: [reserves, mine_production]`");
             self.diagnostics.push(diagnostic);
         }
-        let charts = compare.get("charts").map(|value| self.list_of_strings(value, &child("charts"), "charts")).unwrap_or_default();
-        Some(ComparisonSpec { kind, tag, entries: entries.unwrap_or_default(), fields, charts })
+        let charts = compare
+            .get("charts")
+            .map(|value| self.list_of_strings(value, &child("charts"), "charts"))
+            .unwrap_or_default();
+        Some(ComparisonSpec {
+            kind,
+            tag,
+            entries: entries.unwrap_or_default(),
+            fields,
+            charts,
+        })
     }
 }
 
@@ -700,7 +916,9 @@ fn as_claim_list(value: &Yaml) -> Option<&Vec<Yaml>> {
     match value {
         Yaml::Sequence(items)
             if !items.is_empty()
-                && items.iter().all(|item| matches!(item, Yaml::Mapping(mapping) if mapping.contains_key("value"))) =>
+                && items.iter().all(
+                    |item| matches!(item, Yaml::Mapping(mapping) if mapping.contains_key("value")),
+                ) =>
         {
             Some(items)
         }
@@ -715,11 +933,16 @@ fn key(name: &str) -> PathSegment {
 /// Moves a diagnostic's marker `offset` bytes into the scalar it points at, so an error in the
 /// middle of a value (`2025-13`) marks the bad part.
 fn shift_marker(mut diagnostic: Diagnostic, offset: usize, text: &str) -> Diagnostic {
-    if let (Some(position), Some(line)) = (diagnostic.position.as_mut(), diagnostic.source_line.as_ref()) {
+    if let (Some(position), Some(line)) = (
+        diagnostic.position.as_mut(),
+        diagnostic.source_line.as_ref(),
+    ) {
         let start: usize = position.column - 1;
         let rest: String = line.chars().skip(start).collect();
         let skip_quote = usize::from(rest.starts_with('"') || rest.starts_with('\''));
-        let chars_before = text.get(..offset.min(text.len())).map_or(0, |prefix| prefix.chars().count());
+        let chars_before = text
+            .get(..offset.min(text.len()))
+            .map_or(0, |prefix| prefix.chars().count());
         position.column += skip_quote + chars_before;
         diagnostic.span_length = text.chars().count().saturating_sub(chars_before).max(1);
     }

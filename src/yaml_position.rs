@@ -37,10 +37,12 @@ pub fn locate(yaml: &str, path: &[PathSegment]) -> Option<Position> {
     let deserializer = serde_yaml::Deserializer::from_str(yaml);
     let result = Seek { path }.deserialize(deserializer);
     match result {
-        Err(error) if error.to_string().contains(FOUND) => error.location().map(|location| Position {
-            line: location.line(),
-            column: location.column(),
-        }),
+        Err(error) if error.to_string().contains(FOUND) => {
+            error.location().map(|location| Position {
+                line: location.line(),
+                column: location.column(),
+            })
+        }
         _ => None,
     }
 }
@@ -211,7 +213,10 @@ mod tests {
     #[test]
     fn finds_top_level_values_and_keys() {
         assert_eq!(locate(YAML, &[key("title")]), at(1, 8));
-        assert_eq!(locate(YAML, &[PathSegment::KeyName("reserves".into())]), at(2, 1));
+        assert_eq!(
+            locate(YAML, &[PathSegment::KeyName("reserves".into())]),
+            at(2, 1)
+        );
     }
 
     #[test]

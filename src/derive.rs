@@ -1,0 +1,764 @@
+//! Stage 5, **derive**: read-only views of the graph — backlinks and inverse relations, related
+//! entries, timelines, tag lists, comparison tables and the global layout.
+//!
+//! Everything here is computed once per build and shared by every page (render borrows it), so
+//! no page carries a copy of site-wide data. Nothing is quadratic in the number of entries.
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::edtf::Edtf;
+use crate::layout::{self, LayoutInput, Point};
+use crate::link::{Graph, Relation};
+use crate::model::{Entry, FieldValue, Value};
+use crate::quantity::{self, Dimension};
+use crate::schema::{COMPARISON_KIND, FieldType, PAGE_KIND, diagnostic_at_path};
+use crate::yaml_position::PathSegment;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A link from another entry's body, with the sentence it stands in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    /// The entry whose body links here.
+    pub from: usize,
+    /// The sentence around the link.
+    pub sentence: String,
+}
+
+/// Entries pointing at this one through a field, under that field's `inverse` label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InverseRelation {
+    /// The label (`Companies headquartered here`).
+    pub label: String,
+    /// The entries, sorted by title.
+    pub entries: Vec<usize>,
+}
+
+/// One event on a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEvent {
+    /// When.
+    pub date: Edtf,
+    /// What happened.
+    pub title: String,
+    /// The entry that declares the event (its page is the event's link).
+    pub entry: usize,
+    /// Every entry involved, the declaring one first.
+    pub involves: Vec<usize>,
+    /// The source entry, if cited.
+    pub source: Option<usize>,
+    /// For dates marked `timeline:` in a schema: the label (`Proposed`).
+    pub label: Option<String>,
+}
+
+/// A value in a comparison cell, already in the column's display unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellValue {
+    /// Display text (`3,800`), or for non-numeric fields the plain value.
+    pub text: String,
+    /// Numeric value in the column's display unit, for sorting and charts.
+    pub number: Option<f64>,
+    /// Entries the value refers to (for ref fields).
+    pub refs: Vec<usize>,
+    /// The source entry of the claim.
+    pub source: Option<usize>,
+    /// The claim's `as_of`.
+    pub as_of: Option<Edtf>,
+    /// The claim's note.
+    pub note: Option<String>,
+}
+
+/// One column of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonColumn {
+    /// Field name.
+    pub field: String,
+    /// Header label.
+    pub label: String,
+    /// The display unit, for numeric quantity columns.
+    pub unit: Option<&'static str>,
+    /// Whether the column is numeric (sortable as numbers, chartable).
+    pub numeric: bool,
+    /// Whether a chart was asked for.
+    pub chart: bool,
+}
+
+/// A comparison table: rows are entries, columns are fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonTable {
+    /// The comparison entry.
+    pub entry: usize,
+    /// Columns in the order asked for.
+    pub columns: Vec<ComparisonColumn>,
+    /// Row entries, in the order asked for (or by title for `kind:`).
+    pub rows: Vec<usize>,
+    /// `cells[row][column]`: every claim of that field.
+    pub cells: Vec<Vec<Vec<CellValue>>>,
+}
+
+/// Everything derived from the graph.
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// Per entry: body links from other entries.
+    pub backlinks: Vec<Vec<Backlink>>,
+    /// Per entry: inverse relations.
+    pub inverse: Vec<Vec<InverseRelation>>,
+    /// Per entry: related entries, best first.
+    pub related: Vec<Vec<usize>>,
+    /// Per entry: undirected neighbours (sorted), for local graphs.
+    pub neighbours: Vec<Vec<usize>>,
+    /// All events, in timeline order.
+    pub timeline: Vec<TimelineEvent>,
+    /// Per entry: indexes into `timeline` of the events involving it.
+    pub entry_events: Vec<Vec<usize>>,
+    /// Tag → entries (sorted by title).
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Kind → entries (sorted by title).
+    pub kinds: BTreeMap<String, Vec<usize>>,
+    /// Comparison tables by entry index.
+    pub comparisons: BTreeMap<usize, ComparisonTable>,
+    /// Global graph positions, one per entry.
+    pub layout: Vec<Point>,
+}
+
+/// Number of related entries shown per page.
+pub const RELATED_LIMIT: usize = 6;
+/// Neighbours of a hub considered when ranking related entries; keeps the work linear.
+const RELATED_FANOUT: usize = 64;
+
+/// Derives every view, reporting comparison errors.
+pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let by_title = sorted_by_title(graph);
+    let neighbours = neighbours(graph);
+    let mut derived = Derived {
+        backlinks: backlinks(graph),
+        inverse: inverse_relations(graph, &by_title),
+        related: related(graph, &neighbours),
+        tags: group_by(graph, &by_title, |entry| entry.tags.clone()),
+        kinds: group_by(graph, &by_title, |entry| vec![entry.kind.clone()]),
+        ..Derived::default()
+    };
+    derived.timeline = timeline(graph);
+    derived.entry_events = entry_events(graph, &derived.timeline);
+    for (index, entry) in graph.entries.iter().enumerate() {
+        if entry.kind == COMPARISON_KIND
+            && let Some(table) = comparison_table(graph, index, &derived.kinds, &mut diagnostics)
+        {
+            derived.comparisons.insert(index, table);
+        }
+    }
+    derived.layout = global_layout(graph, &neighbours);
+    derived.neighbours = neighbours;
+    (derived, diagnostics)
+}
+
+/// Rank of each entry in title order (ties by id), to sort lists without comparing strings again.
+fn sorted_by_title(graph: &Graph) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..graph.entries.len()).collect();
+    order.sort_by(|&a, &b| title_key(&graph.entries[a]).cmp(&title_key(&graph.entries[b])));
+    let mut rank = vec![0; order.len()];
+    for (position, index) in order.into_iter().enumerate() {
+        rank[index] = position;
+    }
+    rank
+}
+
+fn title_key(entry: &Entry) -> (String, &str) {
+    (entry.title.to_lowercase(), entry.id.as_str())
+}
+
+fn group_by(
+    graph: &Graph,
+    rank: &[usize],
+    keys: impl Fn(&Entry) -> Vec<String>,
+) -> BTreeMap<String, Vec<usize>> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, entry) in graph.entries.iter().enumerate() {
+        for key in keys(entry) {
+            groups.entry(key).or_default().push(index);
+        }
+    }
+    for members in groups.values_mut() {
+        members.sort_by_key(|&index| rank[index]);
+    }
+    groups
+}
+
+fn backlinks(graph: &Graph) -> Vec<Vec<Backlink>> {
+    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); graph.entries.len()];
+    for (from, links) in graph.body_links.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for link in links {
+            // One backlink per (source, target) pair: the first mention.
+            if link.target != from && seen.insert(link.target) {
+                backlinks[link.target].push(Backlink {
+                    from,
+                    sentence: link.sentence.clone(),
+                });
+            }
+        }
+    }
+    backlinks
+}
+
+fn inverse_relations(graph: &Graph, rank: &[usize]) -> Vec<Vec<InverseRelation>> {
+    let mut inverse: Vec<BTreeMap<String, BTreeSet<(usize, usize)>>> =
+        vec![BTreeMap::new(); graph.entries.len()];
+    for edge in &graph.edges {
+        let Relation::Field(field) = &edge.relation else {
+            continue;
+        };
+        let from = &graph.entries[edge.from];
+        let Some(schema) = graph
+            .schemas
+            .kinds
+            .get(&from.kind)
+            .and_then(|kind| kind.field(field))
+        else {
+            continue;
+        };
+        let label = schema
+            .inverse
+            .clone()
+            .unwrap_or_else(|| format!("{} of", schema.label));
+        inverse[edge.to]
+            .entry(label)
+            .or_default()
+            .insert((rank[edge.from], edge.from));
+    }
+    inverse
+        .into_iter()
+        .map(|labels| {
+            labels
+                .into_iter()
+                .map(|(label, entries)| InverseRelation {
+                    label,
+                    entries: entries.into_iter().map(|(_, index)| index).collect(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn neighbours(graph: &Graph) -> Vec<Vec<usize>> {
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); graph.entries.len()];
+    for edge in &graph.edges {
+        neighbours[edge.from].push(edge.to);
+        neighbours[edge.to].push(edge.from);
+    }
+    for list in &mut neighbours {
+        list.sort_unstable();
+        list.dedup();
+    }
+    neighbours
+}
+
+/// Entries sharing neighbours, weighted so a shared hub (a source cited everywhere) counts less
+/// than a shared specific neighbour (Adamic–Adar). Hubs are sampled to a fixed fan-out so the
+/// cost stays linear in the number of edges.
+fn related(graph: &Graph, neighbours: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
+    (0..graph.entries.len())
+        .into_par_iter()
+        .map(|index| {
+            let mut scores: BTreeMap<usize, f64> = BTreeMap::new();
+            for &neighbour in &neighbours[index] {
+                let weight = 1.0 / ((neighbours[neighbour].len() as f64) + 1.0).ln().max(0.5);
+                // Direct neighbours count too, so small graphs still get suggestions.
+                *scores.entry(neighbour).or_insert(0.0) += 0.5;
+                for &second in neighbours[neighbour].iter().take(RELATED_FANOUT) {
+                    if second != index {
+                        *scores.entry(second).or_insert(0.0) += weight;
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, f64)> = scores
+                .into_iter()
+                .filter(|&(candidate, _)| graph.entries[candidate].kind != PAGE_KIND)
+                .collect();
+            ranked.sort_by(|a, b| {
+                b.1.total_cmp(&a.1)
+                    .then_with(|| graph.entries[a.0].title.cmp(&graph.entries[b.0].title))
+            });
+            ranked
+                .into_iter()
+                .take(RELATED_LIMIT)
+                .map(|(candidate, _)| candidate)
+                .collect()
+        })
+        .collect()
+}
+
+/// Events from `events:` lists, from date fields marked `timeline:`, and from `event` entries
+/// (whose schema marks `date` with `timeline:`). Sorted by date, then title, then entry id.
+fn timeline(graph: &Graph) -> Vec<TimelineEvent> {
+    let mut events = Vec::new();
+    for (index, entry) in graph.entries.iter().enumerate() {
+        let resolve = |id: &str| graph.by_id.get(id).copied();
+        for event in &entry.events {
+            let mut involves = vec![index];
+            involves.extend(
+                event
+                    .refs
+                    .iter()
+                    .filter_map(|reference| resolve(&reference.target)),
+            );
+            dedup_keep_order(&mut involves);
+            events.push(TimelineEvent {
+                date: event.date.clone(),
+                title: event.title.clone(),
+                entry: index,
+                involves,
+                source: event
+                    .source
+                    .as_ref()
+                    .and_then(|source| resolve(&source.target)),
+                label: None,
+            });
+        }
+        let Some(kind) = graph.schemas.kinds.get(&entry.kind) else {
+            continue;
+        };
+        for field in kind.fields.iter().filter(|field| field.timeline.is_some()) {
+            let dates: Vec<(Edtf, Option<usize>)> = if field.name == "date" {
+                entry.date.iter().map(|date| (date.clone(), None)).collect()
+            } else {
+                match entry.field(&field.name) {
+                    Some(value) => value
+                        .values()
+                        .into_iter()
+                        .filter_map(|(value, claim)| match value {
+                            Value::Date(date) => Some((
+                                date.clone(),
+                                claim
+                                    .and_then(|claim| claim.source.as_ref())
+                                    .and_then(|source| resolve(&source.target)),
+                            )),
+                            _ => None,
+                        })
+                        .collect(),
+                    None => Vec::new(),
+                }
+            };
+            let label = field.timeline.clone();
+            for (date, claim_source) in dates {
+                let mut involves = vec![index];
+                involves.extend(field_refs(graph, entry));
+                dedup_keep_order(&mut involves);
+                let is_event_entry = field.name == "date";
+                events.push(TimelineEvent {
+                    date,
+                    title: if is_event_entry {
+                        entry.title.clone()
+                    } else {
+                        format!("{}: {}", label.clone().unwrap_or_default(), entry.title)
+                    },
+                    entry: index,
+                    involves,
+                    source: claim_source.or_else(|| {
+                        entry
+                            .sources
+                            .first()
+                            .and_then(|source| resolve(&source.target))
+                    }),
+                    label: label.clone(),
+                });
+            }
+        }
+    }
+    events.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| graph.entries[a.entry].id.cmp(&graph.entries[b.entry].id))
+    });
+    events
+}
+
+/// Entries named by the ref fields of an entry, in field order.
+fn field_refs<'g>(graph: &'g Graph, entry: &'g Entry) -> impl Iterator<Item = usize> + 'g {
+    entry.fields.iter().flat_map(move |field| {
+        field
+            .value
+            .values()
+            .into_iter()
+            .flat_map(move |(value, _)| match value {
+                Value::Refs(references) => references
+                    .iter()
+                    .filter_map(|reference| graph.by_id.get(&reference.target).copied())
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+    })
+}
+
+fn dedup_keep_order(items: &mut Vec<usize>) {
+    let mut seen = BTreeSet::new();
+    items.retain(|item| seen.insert(*item));
+}
+
+fn entry_events(graph: &Graph, timeline: &[TimelineEvent]) -> Vec<Vec<usize>> {
+    let mut per_entry = vec![Vec::new(); graph.entries.len()];
+    for (position, event) in timeline.iter().enumerate() {
+        for &entry in &event.involves {
+            per_entry[entry].push(position);
+        }
+    }
+    per_entry
+}
+
+fn comparison_table(
+    graph: &Graph,
+    index: usize,
+    kinds: &BTreeMap<String, Vec<usize>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ComparisonTable> {
+    let entry = &graph.entries[index];
+    let spec = entry.comparison.as_ref()?;
+    let source = &entry.source;
+    let compare_path = |name: &str, item: Option<usize>| {
+        let mut path = vec![
+            PathSegment::Key("compare".into()),
+            PathSegment::Key(name.into()),
+        ];
+        if let Some(item) = item {
+            path.push(PathSegment::Index(item));
+        }
+        path
+    };
+    let rows: Vec<usize> = match &spec.kind {
+        Some(kind) => {
+            if !graph.schemas.kinds.contains_key(kind) {
+                let diagnostic =
+                    Diagnostic::error(source.path.clone(), format!("unknown kind `{kind}`"));
+                let diagnostic =
+                    match did_you_mean(kind, graph.schemas.kinds.keys().map(String::as_str)) {
+                        Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
+                        None => diagnostic.help(format!(
+                            "known kinds: {}",
+                            graph
+                                .schemas
+                                .kinds
+                                .keys()
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    };
+                diagnostics.push(diagnostic_at_path(
+                    diagnostic,
+                    source,
+                    &compare_path("kind", None),
+                ));
+                return None;
+            }
+            kinds
+                .get(kind)
+                .map(|members| {
+                    members
+                        .iter()
+                        .copied()
+                        .filter(|&member| {
+                            spec.tag
+                                .as_ref()
+                                .is_none_or(|tag| graph.entries[member].tags.contains(tag))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        None => spec
+            .entries
+            .iter()
+            .filter_map(|reference| graph.by_id.get(&reference.target).copied())
+            .collect(),
+    };
+    let row_kinds: BTreeSet<&str> = rows
+        .iter()
+        .map(|&row| graph.entries[row].kind.as_str())
+        .collect();
+    let mut columns = Vec::new();
+    let mut failed = false;
+    for (position, field_name) in spec.fields.iter().enumerate() {
+        let schemas: Vec<_> = row_kinds
+            .iter()
+            .filter_map(|kind| {
+                graph
+                    .schemas
+                    .kinds
+                    .get(*kind)
+                    .and_then(|schema| schema.field(field_name))
+            })
+            .collect();
+        if schemas.is_empty() {
+            let known: BTreeSet<&str> = row_kinds
+                .iter()
+                .filter_map(|kind| graph.schemas.kinds.get(*kind))
+                .flat_map(|schema| schema.fields.iter().map(|field| field.name.as_str()))
+                .collect();
+            let diagnostic = Diagnostic::error(
+                source.path.clone(),
+                format!(
+                    "unknown field `{field_name}` for a comparison of {}",
+                    row_kinds.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            );
+            let diagnostic = match did_you_mean(field_name, known.iter().copied()) {
+                Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
+                None => diagnostic.help(format!(
+                    "fields: {}",
+                    known.into_iter().collect::<Vec<_>>().join(", ")
+                )),
+            };
+            diagnostics.push(diagnostic_at_path(
+                diagnostic,
+                source,
+                &compare_path("fields", Some(position)),
+            ));
+            failed = true;
+            continue;
+        }
+        let dimensions: BTreeSet<Dimension> = schemas
+            .iter()
+            .filter_map(|schema| match schema.field_type {
+                FieldType::Quantity(dimension) => Some(dimension),
+                _ => None,
+            })
+            .collect();
+        if dimensions.len() > 1 {
+            let names: Vec<&str> = dimensions
+                .iter()
+                .map(|dimension| dimension.name())
+                .collect();
+            let diagnostic = Diagnostic::error(source.path.clone(), format!("the column `{field_name}` mixes units of different dimensions ({})", names.join(" and ")))
+                .help("compare entries whose kinds give this field the same dimension, or compare another field");
+            diagnostics.push(diagnostic_at_path(
+                diagnostic,
+                source,
+                &compare_path("fields", Some(position)),
+            ));
+            failed = true;
+            continue;
+        }
+        let numeric = schemas.iter().all(|schema| schema.field_type.is_numeric());
+        columns.push(ComparisonColumn {
+            field: field_name.clone(),
+            label: schemas[0].label.clone(),
+            unit: None,
+            numeric,
+            chart: spec.charts.contains(field_name),
+        });
+    }
+    for (position, chart) in spec.charts.iter().enumerate() {
+        match columns.iter().find(|column| &column.field == chart) {
+            Some(column) if column.numeric => {}
+            Some(_) => {
+                let diagnostic = Diagnostic::error(
+                    source.path.clone(),
+                    format!("cannot chart `{chart}`: it is not a numeric field"),
+                )
+                .help("charts take `number` or `quantity` fields");
+                diagnostics.push(diagnostic_at_path(
+                    diagnostic,
+                    source,
+                    &compare_path("charts", Some(position)),
+                ));
+                failed = true;
+            }
+            None if !spec.fields.contains(chart) => {
+                let diagnostic = Diagnostic::error(
+                    source.path.clone(),
+                    format!("`{chart}` is charted but not among `fields`"),
+                )
+                .help(format!(
+                    "add `{chart}` to `fields`, or remove it from `charts`"
+                ));
+                diagnostics.push(diagnostic_at_path(
+                    diagnostic,
+                    source,
+                    &compare_path("charts", Some(position)),
+                ));
+                failed = true;
+            }
+            None => {}
+        }
+    }
+    if failed {
+        return None;
+    }
+    let mut cells: Vec<Vec<Vec<CellValue>>> = rows
+        .iter()
+        .map(|&row| {
+            columns
+                .iter()
+                .map(|column| cell_values(graph, &graph.entries[row], &column.field))
+                .collect()
+        })
+        .collect();
+    for (column_index, column) in columns.iter_mut().enumerate() {
+        normalise_column(column, column_index, &mut cells, graph, &rows);
+    }
+    Some(ComparisonTable {
+        entry: index,
+        columns,
+        rows,
+        cells,
+    })
+}
+
+/// Every claim of a field, as raw cell values (quantities still in base units).
+fn cell_values(graph: &Graph, entry: &Entry, field: &str) -> Vec<CellValue> {
+    let Some(value) = entry.field(field) else {
+        return Vec::new();
+    };
+    value
+        .values()
+        .into_iter()
+        .map(|(value, claim)| {
+            let (text, number, refs) = match value {
+                Value::Quantity(quantity) => {
+                    (String::new(), Some(quantity.base_value()), Vec::new())
+                }
+                Value::Number(number) => {
+                    (quantity::format_number(*number), Some(*number), Vec::new())
+                }
+                Value::Refs(references) => {
+                    let refs: Vec<usize> = references
+                        .iter()
+                        .filter_map(|reference| graph.by_id.get(&reference.target).copied())
+                        .collect();
+                    let titles: Vec<&str> = refs
+                        .iter()
+                        .map(|&target| graph.entries[target].title.as_str())
+                        .collect();
+                    (titles.join(", "), None, refs)
+                }
+                other => (plain_value(other), None, Vec::new()),
+            };
+            CellValue {
+                text,
+                number,
+                refs,
+                source: claim
+                    .and_then(|claim| claim.source.as_ref())
+                    .and_then(|source| graph.by_id.get(&source.target).copied()),
+                as_of: claim.and_then(|claim| claim.as_of.clone()),
+                note: claim.and_then(|claim| claim.note.clone()),
+            }
+        })
+        .collect()
+}
+
+/// A value as plain text (for tables, CSV and JSON).
+pub fn plain_value(value: &Value) -> String {
+    match value {
+        Value::String(text) | Value::Text(text) | Value::Enum(text) | Value::Url(text) => {
+            text.clone()
+        }
+        Value::Number(number) => quantity::format_number(*number),
+        Value::Quantity(quantity) => quantity.display(),
+        Value::Date(date) => date.display(),
+        Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_string(),
+        Value::Refs(references) => references
+            .iter()
+            .map(|reference| reference.target.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::List(items) => items.join("; "),
+    }
+}
+
+/// Puts every quantity of a column into one display unit chosen from all its values.
+fn normalise_column(
+    column: &mut ComparisonColumn,
+    column_index: usize,
+    cells: &mut [Vec<Vec<CellValue>>],
+    graph: &Graph,
+    rows: &[usize],
+) {
+    let dimension = rows
+        .iter()
+        .find_map(|&row| match graph.entries[row].field(&column.field) {
+            Some(FieldValue::Single(Value::Quantity(quantity))) => Some(quantity.unit.dimension),
+            Some(FieldValue::Claims(claims)) => {
+                claims.iter().find_map(|claim| match &claim.value {
+                    Value::Quantity(quantity) => Some(quantity.unit.dimension),
+                    _ => None,
+                })
+            }
+            _ => None,
+        });
+    let Some(dimension) = dimension else { return };
+    let base_values: Vec<f64> = cells
+        .iter()
+        .flat_map(|row| row[column_index].iter().filter_map(|cell| cell.number))
+        .collect();
+    let unit = quantity::choose_display_unit(dimension, &base_values);
+    column.unit = Some(unit.symbol);
+    for row in cells.iter_mut() {
+        for cell in &mut row[column_index] {
+            if let Some(base) = cell.number {
+                let in_unit = base / unit.factor;
+                cell.number = Some(in_unit);
+                cell.text = quantity::format_number(in_unit);
+            }
+        }
+    }
+}
+
+/// The global layout: every entry, seeded by the number of entries so the same graph always
+/// gets the same picture.
+fn global_layout(graph: &Graph, neighbours: &[Vec<usize>]) -> Vec<Point> {
+    let mut edges = Vec::new();
+    for (from, list) in neighbours.iter().enumerate() {
+        edges.extend(list.iter().filter(|&&to| to > from).map(|&to| (from, to)));
+    }
+    layout::layout(&LayoutInput {
+        node_count: graph.entries.len(),
+        edges: &edges,
+        seed: 0x10de,
+        iterations: layout::default_iterations(graph.entries.len()),
+    })
+}
+
+/// The nodes of an entry's local graph: itself, its direct neighbours (most connected first),
+/// then second-hop neighbours, at most `limit` in all.
+pub fn local_neighbourhood(index: usize, neighbours: &[Vec<usize>], limit: usize) -> Vec<usize> {
+    let mut chosen = vec![index];
+    let mut first: Vec<usize> = neighbours[index].clone();
+    first.sort_by_key(|&node| (std::cmp::Reverse(neighbours[node].len()), node));
+    for node in first.iter().copied() {
+        if chosen.len() >= limit {
+            return chosen;
+        }
+        chosen.push(node);
+    }
+    let mut second: BTreeSet<(std::cmp::Reverse<usize>, usize)> = BTreeSet::new();
+    for &node in &first {
+        for &next in neighbours[node].iter().take(RELATED_FANOUT) {
+            if !chosen.contains(&next) {
+                second.insert((std::cmp::Reverse(neighbours[next].len()), next));
+            }
+        }
+    }
+    for (_, node) in second {
+        if chosen.len() >= limit {
+            break;
+        }
+        chosen.push(node);
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_neighbourhood_is_capped_and_starts_with_the_centre() {
+        let neighbours = vec![vec![1, 2, 3], vec![0, 4], vec![0], vec![0], vec![1]];
+        let chosen = local_neighbourhood(0, &neighbours, 10);
+        assert_eq!(chosen[0], 0);
+        assert_eq!(chosen.len(), 5);
+        assert_eq!(local_neighbourhood(0, &neighbours, 2).len(), 2);
+    }
+}

@@ -1,0 +1,178 @@
+//! The `lode` command line: parses arguments and hands over to the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lode::diagnostics::count;
+use lode::site::{self, BuildOptions, Outcome, SetupError};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A static-site generator for typed, sourced knowledge bases.
+#[derive(Parser)]
+#[command(name = "lode", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Output folder (default: `output` in lode.yaml, i.e. `public`).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print the time of each pipeline stage.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check everything a build checks; write nothing. Exit 1 on content errors.
+    Check {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Print the time of each pipeline stage.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Serve the site with live reload (not yet available).
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Scaffold a new entry of KIND (not yet available).
+    New {
+        /// The kind.
+        kind: String,
+        /// The title.
+        title: String,
+    },
+    /// Create a new knowledge base from the built-in theme (not yet available).
+    Init {
+        /// Where.
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of every kind (not yet available).
+    Schema,
+}
+
+#[derive(clap::Args)]
+struct CommonArgs {
+    /// Knowledge base root (the folder with lode.yaml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Base URL of the published site (overrides lode.yaml).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            common,
+            output,
+            timings,
+        } => {
+            let options = options(common, output);
+            finish(site::build(&options), Format::Human, timings, true)
+        }
+        Command::Check {
+            common,
+            format,
+            timings,
+        } => {
+            let options = options(common, None);
+            finish(site::check(&options), format, timings, false)
+        }
+        Command::Serve { .. } | Command::New { .. } | Command::Init { .. } | Command::Schema => {
+            eprintln!("lode: this command is not yet available");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn options(common: CommonArgs, output: Option<PathBuf>) -> BuildOptions {
+    BuildOptions {
+        root: common.root,
+        output,
+        base_url: common.base_url,
+        drafts: common.drafts,
+    }
+}
+
+fn finish(
+    result: Result<Outcome, SetupError>,
+    format: Format,
+    timings: bool,
+    is_build: bool,
+) -> ExitCode {
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    if format == Format::Json {
+        match serde_json::to_string_pretty(&outcome.diagnostics) {
+            Ok(json) => println!("{json}"),
+            Err(error) => eprintln!("lode: {error}"),
+        }
+    } else {
+        let colour = std::io::stderr().is_terminal();
+        for diagnostic in &outcome.diagnostics {
+            eprintln!("{}\n", diagnostic.render(colour));
+        }
+        let (errors, warnings) = count(&outcome.diagnostics);
+        if is_build && errors == 0 {
+            let written = outcome.written.clone().unwrap_or_default();
+            eprintln!(
+                "built {} entries into {}: {} files written, {} unchanged, {} removed; {warnings} warning(s)",
+                outcome.entry_count,
+                outcome
+                    .output
+                    .as_deref()
+                    .map(|path| path.display().to_string())
+                    .unwrap_or_default(),
+                written.written,
+                written.unchanged,
+                written.removed
+            );
+        } else if errors == 0 {
+            eprintln!(
+                "checked {} entries: no errors, {warnings} warning(s)",
+                outcome.entry_count
+            );
+        } else {
+            let verb = if is_build {
+                "build failed (nothing written)"
+            } else {
+                "check failed"
+            };
+            eprintln!("{verb}: {errors} error(s), {warnings} warning(s)");
+        }
+    }
+    if timings {
+        eprint!("{}", outcome.timings.report());
+    }
+    if outcome.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,348 @@
+//! Machine-readable outputs: Atom feed, sitemap, search index, graph JSON, and data exports
+//! (JSON of the whole graph, CSV per kind, CSV and JSON per comparison).
+
+use super::{PageSink, RenderInput};
+use crate::derive::{ComparisonTable, Derived, plain_value};
+use crate::diagnostics::Diagnostic;
+use crate::link::Graph;
+use crate::schema::PAGE_KIND;
+use serde::Serialize;
+use serde_json::json;
+
+fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    sink.put(path, bytes)
+        .map_err(|error| Diagnostic::error(path.to_string(), error))
+}
+
+fn to_json<T: Serialize>(value: &T, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    serde_json::to_vec(value)
+        .map_err(|error| Diagnostic::error(path.to_string(), error.to_string()))
+}
+
+/// Atom feed, sitemap, robots.txt, whole-graph JSON and CSV per kind.
+pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Result<(), Diagnostic> {
+    put(sink, "atom.xml", atom_feed(input).as_bytes())?;
+    put(sink, "sitemap.xml", sitemap(input).as_bytes())?;
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        input.config.base_url
+    );
+    put(sink, "robots.txt", robots.as_bytes())?;
+    put(
+        sink,
+        "data/graph.json",
+        &to_json(&graph_export(input.graph), "data/graph.json")?,
+    )?;
+    for (kind, members) in &input.derived.kinds {
+        let path = format!("data/{kind}.csv");
+        put(
+            sink,
+            &path,
+            &kind_csv(input.graph, kind, members)
+                .map_err(|error| Diagnostic::error(path.clone(), error))?,
+        )?;
+    }
+    Ok(())
+}
+
+fn xml_escape(text: &str) -> String {
+    super::escape_html(text)
+}
+
+/// Entries with a date, newest first, capped by `feed_limit`.
+fn atom_feed(input: &RenderInput) -> String {
+    let graph = input.graph;
+    let config = input.config;
+    let mut dated: Vec<(String, usize)> = graph
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| {
+            entry
+                .updated
+                .as_ref()
+                .or(entry.date.as_ref())
+                .and_then(|date| date.end().or(date.start()))
+                .map(|point| (atom_date(point), index))
+        })
+        .collect();
+    dated.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(graph.entries[a.1].id.cmp(&graph.entries[b.1].id))
+    });
+    dated.truncate(config.feed_limit);
+    let updated = dated.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |(date, _)| date.clone(),
+    );
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}atom.xml\" rel=\"self\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}</updated>\n",
+        xml_escape(&config.language),
+        xml_escape(&config.title),
+        xml_escape(&config.description),
+        xml_escape(&config.base_url),
+        xml_escape(&config.base_url),
+        xml_escape(&config.base_url)
+    );
+    for (date, index) in dated {
+        let entry = &graph.entries[index];
+        let url = format!("{}{}", config.base_url, entry.url_path);
+        xml.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{date}</updated>\n<summary>{}</summary>\n</entry>\n",
+            xml_escape(&entry.title),
+            xml_escape(&url),
+            xml_escape(&url),
+            xml_escape(entry.summary.as_deref().unwrap_or(""))
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// RFC 3339 timestamp for an EDTF point (missing month/day become the first).
+fn atom_date(point: &crate::edtf::DatePoint) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        point.year,
+        point.month.unwrap_or(1),
+        point.day.unwrap_or(1)
+    )
+}
+
+fn sitemap(input: &RenderInput) -> String {
+    let base = &input.config.base_url;
+    let mut paths: Vec<String> = vec![
+        String::new(),
+        "timeline/".into(),
+        "graph/".into(),
+        "tags/".into(),
+        "search/".into(),
+        "comparisons/".into(),
+    ];
+    paths.extend(
+        input
+            .graph
+            .schemas
+            .kinds
+            .values()
+            .map(|kind| format!("{}/", kind.folder)),
+    );
+    paths.extend(
+        input
+            .graph
+            .entries
+            .iter()
+            .map(|entry| entry.url_path.clone()),
+    );
+    paths.extend(input.derived.tags.keys().map(|tag| format!("tags/{tag}/")));
+    paths.sort();
+    paths.dedup();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in paths {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc></url>\n",
+            xml_escape(&format!("{base}{path}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// The whole graph: every entry with its fields as plain values, and every edge.
+fn graph_export(graph: &Graph) -> serde_json::Value {
+    let nodes: Vec<serde_json::Value> = graph
+        .entries
+        .iter()
+        .map(|entry| {
+            let fields: serde_json::Map<String, serde_json::Value> = entry
+                .fields
+                .iter()
+                .map(|field| {
+                    let values: Vec<serde_json::Value> = field
+                        .value
+                        .values()
+                        .into_iter()
+                        .map(|(value, claim)| {
+                            json!({
+                                "value": plain_value(value),
+                                "source": claim.and_then(|claim| claim.source.as_ref()).map(|source| source.target.clone()),
+                                "as_of": claim.and_then(|claim| claim.as_of.as_ref()).map(|date| date.iso()),
+                                "note": claim.and_then(|claim| claim.note.clone()),
+                            })
+                        })
+                        .collect();
+                    (field.name.clone(), serde_json::Value::Array(values))
+                })
+                .collect();
+            json!({
+                "id": entry.id, "kind": entry.kind, "title": entry.title, "url": entry.url_path,
+                "summary": entry.summary, "tags": entry.tags, "date": entry.date.as_ref().map(|date| date.iso()),
+                "fields": fields,
+            })
+        })
+        .collect();
+    let edges: Vec<serde_json::Value> = graph
+        .edges
+        .iter()
+        .map(|edge| json!({"from": graph.entries[edge.from].id, "to": graph.entries[edge.to].id, "type": edge.relation.name()}))
+        .collect();
+    json!({ "nodes": nodes, "edges": edges })
+}
+
+fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, String> {
+    let schema = graph.schemas.kinds.get(kind);
+    let field_names: Vec<&str> = schema
+        .map(|schema| {
+            schema
+                .fields
+                .iter()
+                .map(|field| field.name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["id", "title", "summary", "tags"];
+    header.extend(&field_names);
+    writer
+        .write_record(&header)
+        .map_err(|error| error.to_string())?;
+    for &member in members {
+        let entry = &graph.entries[member];
+        let mut record = vec![
+            entry.id.clone(),
+            entry.title.clone(),
+            entry.summary.clone().unwrap_or_default(),
+            entry.tags.join(" "),
+        ];
+        for name in &field_names {
+            record.push(
+                entry
+                    .field(name)
+                    .map(|value| {
+                        value
+                            .values()
+                            .into_iter()
+                            .map(|(value, _)| plain_value(value))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    })
+                    .unwrap_or_default(),
+            );
+        }
+        writer
+            .write_record(&record)
+            .map_err(|error| error.to_string())?;
+    }
+    writer.into_inner().map_err(|error| error.to_string())
+}
+
+/// `table.csv` and `table.json` beside a comparison page, with the same values as its table.
+pub fn write_comparison_data(
+    graph: &Graph,
+    table: &ComparisonTable,
+    sink: &dyn PageSink,
+) -> Result<(), Diagnostic> {
+    let entry = &graph.entries[table.entry];
+    let csv_path = format!("{}table.csv", entry.url_path);
+    let json_path = format!("{}table.json", entry.url_path);
+    let headers: Vec<String> = table
+        .columns
+        .iter()
+        .map(|column| match column.unit {
+            Some(unit) => format!("{} ({unit})", column.label),
+            None => column.label.clone(),
+        })
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["id".to_string(), "title".to_string()];
+    header.extend(headers.iter().cloned());
+    let csv_error = |error: csv::Error| Diagnostic::error(csv_path.clone(), error.to_string());
+    writer.write_record(&header).map_err(csv_error)?;
+    let mut rows_json = Vec::new();
+    for (&row, cells) in table.rows.iter().zip(&table.cells) {
+        let row_entry = &graph.entries[row];
+        let mut record = vec![row_entry.id.clone(), row_entry.title.clone()];
+        let mut cells_json = serde_json::Map::new();
+        for (column, values) in table.columns.iter().zip(cells) {
+            record.push(
+                values
+                    .iter()
+                    .map(|value| value.text.clone())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+            let claims: Vec<serde_json::Value> = values
+                .iter()
+                .map(|value| {
+                    json!({
+                        "text": value.text, "number": value.number,
+                        "refs": value.refs.iter().map(|&target| graph.entries[target].id.clone()).collect::<Vec<_>>(),
+                        "source": value.source.map(|source| graph.entries[source].id.clone()),
+                        "as_of": value.as_of.as_ref().map(|date| date.iso()), "note": value.note,
+                    })
+                })
+                .collect();
+            cells_json.insert(column.field.clone(), serde_json::Value::Array(claims));
+        }
+        writer
+            .write_record(&record)
+            .map_err(|error| Diagnostic::error(csv_path.clone(), error.to_string()))?;
+        rows_json.push(json!({"id": row_entry.id, "title": row_entry.title, "cells": cells_json}));
+    }
+    let csv_bytes = writer
+        .into_inner()
+        .map_err(|error| Diagnostic::error(csv_path.clone(), error.to_string()))?;
+    put(sink, &csv_path, &csv_bytes)?;
+    let columns: Vec<serde_json::Value> = table
+        .columns
+        .iter()
+        .map(|column| json!({"field": column.field, "label": column.label, "unit": column.unit}))
+        .collect();
+    let document = json!({"title": entry.title, "columns": columns, "rows": rows_json});
+    put(sink, &json_path, &to_json(&document, &json_path)?)
+}
+
+/// The global graph with baked positions, for `graph.js` and anyone else.
+pub fn write_graph_json(
+    graph: &Graph,
+    derived: &Derived,
+    sink: &dyn PageSink,
+    path: &str,
+) -> Result<(), Diagnostic> {
+    let nodes: Vec<serde_json::Value> = graph
+        .entries
+        .iter()
+        .zip(&derived.layout)
+        .map(|(entry, point)| {
+            json!({"id": entry.id, "title": entry.title, "kind": entry.kind, "url": entry.url_path,
+                   "x": (point.x * 10.0).round() / 10.0, "y": (point.y * 10.0).round() / 10.0})
+        })
+        .collect();
+    let edges: Vec<serde_json::Value> = graph
+        .edges
+        .iter()
+        .map(|edge| json!({"source": edge.from, "target": edge.to, "type": edge.relation.name()}))
+        .collect();
+    put(
+        sink,
+        path,
+        &to_json(&json!({"nodes": nodes, "edges": edges}), path)?,
+    )
+}
+
+/// The search index: title, aliases, summary, tags, kind and URL of every entry.
+pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diagnostic> {
+    let items: Vec<serde_json::Value> = graph
+        .entries
+        .iter()
+        .filter(|entry| entry.kind != PAGE_KIND || !entry.title.is_empty())
+        .map(|entry| json!({"t": entry.title, "a": entry.aliases, "s": entry.summary, "g": entry.tags, "k": entry.kind, "u": entry.url_path}))
+        .collect();
+    put(
+        sink,
+        "search-index.json",
+        &to_json(&items, "search-index.json")?,
+    )
+}

@@ -1,0 +1,145 @@
+//! Markdown bodies to HTML: resolved links, heading ids, highlighted code.
+//!
+//! The body is parsed with the same options as the link stage, so the n-th heading here is the
+//! n-th heading there and every link is found again by its byte offset.
+
+use crate::link::{BodyLink, Graph, Heading};
+use crate::parse::markdown_options;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// What rendering one body needs to know about the rest of the site.
+pub struct BodyContext<'a> {
+    /// The graph, for link targets' URLs and titles.
+    pub graph: &'a Graph,
+    /// This entry's resolved links.
+    pub links: &'a [BodyLink],
+    /// This entry's headings, in order.
+    pub headings: &'a [Heading],
+    /// `../../` from this page to the site root.
+    pub root: &'a str,
+}
+
+/// Renders a markdown body to HTML.
+pub fn body_to_html(body: &str, context: &BodyContext) -> String {
+    let links: HashMap<usize, &BodyLink> = context
+        .links
+        .iter()
+        .map(|link| (link.body_offset, link))
+        .collect();
+    let mut headings = context.headings.iter();
+    let mut events: Vec<Event> = Vec::new();
+    let mut code: Option<(Option<String>, String)> = None;
+    // For `[[russia]]` without a label, pulldown-cmark gives the raw target as the link text;
+    // show the target's title instead.
+    let mut replace_next_text_with: Option<String> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        if let Some((_, text)) = code.as_mut() {
+            match event {
+                Event::Text(chunk) => text.push_str(&chunk),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((language, text)) = code.take() {
+                        events.push(Event::Html(CowStr::from(
+                            crate::render::highlight::code_block_html(&text, language.as_deref()),
+                        )));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let id = headings
+                    .next()
+                    .map(|heading| CowStr::from(heading.id.clone()));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((language, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match links.get(&range.start) {
+                Some(link) => {
+                    let target = &context.graph.entries[link.target];
+                    let mut href = format!("{}{}", context.root, target.url_path);
+                    if let Some(anchor) = &link.anchor {
+                        href.push('#');
+                        href.push_str(anchor);
+                    }
+                    if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
+                        replace_next_text_with = Some(target.title.clone());
+                    }
+                    let title = if title.is_empty() {
+                        CowStr::from(target.title.clone())
+                    } else {
+                        title
+                    };
+                    events.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: CowStr::from(href),
+                        title,
+                        id,
+                    }));
+                }
+                None => events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })),
+            },
+            Event::Text(text) => match replace_next_text_with.take() {
+                Some(title) => events.push(Event::Text(CowStr::from(title))),
+                None => events.push(Event::Text(text)),
+            },
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Renders one line of inline markdown (a `text` field) without a wrapping paragraph.
+pub fn inline_to_html(markdown: &str) -> String {
+    let mut html = String::new();
+    let events = Parser::new_ext(markdown, markdown_options()).filter(|event| {
+        !matches!(
+            event,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+        )
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_markdown_has_no_paragraph() {
+        assert_eq!(inline_to_html("Some *text*"), "Some <em>text</em>");
+    }
+}

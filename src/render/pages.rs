@@ -1,0 +1,1102 @@
+//! Every page of the site: home, entries, kind indexes, timelines, comparisons, graph, tags,
+//! search and 404. Entry pages render in parallel; each goes to the sink as soon as it is done.
+
+use super::markdown::{BodyContext, body_to_html};
+use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
+use super::{PageSink, RenderInput, escape_html, root_prefix};
+use crate::derive::{ComparisonTable, local_neighbourhood};
+use crate::diagnostics::Diagnostic;
+use crate::graph_svg::{SvgEdge, SvgNode, local_graph_svg};
+use crate::link::Graph;
+use crate::schema::{COMPARISON_KIND, PAGE_KIND};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most nodes drawn in a local graph, so it stays readable.
+const LOCAL_GRAPH_LIMIT: usize = 24;
+
+/// Renders every page; returns template and sink errors.
+pub fn render_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Vec<Diagnostic> {
+    let renderer = Renderer { input, tera, sink };
+    let mut diagnostics: Vec<Diagnostic> = (0..input.graph.entries.len())
+        .into_par_iter()
+        .flat_map_iter(|index| renderer.entry_page(index).err())
+        .collect();
+    let site_pages: [&(dyn Fn(&Renderer) -> Result<(), Diagnostic> + Sync); 9] = [
+        &|r| r.home(),
+        &|r| r.kind_indexes(),
+        &|r| r.timelines(),
+        &|r| r.comparisons_index(),
+        &|r| r.graph_page(),
+        &|r| r.tag_pages(),
+        &|r| r.search_page(),
+        &|r| r.not_found_page(),
+        &|r| super::feeds::write_feeds_and_exports(r.input, r.sink),
+    ];
+    let site_diagnostics: Vec<Diagnostic> = site_pages
+        .par_iter()
+        .filter_map(|page| page(&renderer).err())
+        .collect();
+    diagnostics.extend(site_diagnostics);
+    diagnostics
+}
+
+struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    tera: &'a tera::Tera,
+    sink: &'a dyn PageSink,
+}
+
+#[derive(Serialize)]
+struct Page<'a, T: Serialize> {
+    root: &'a str,
+    path: &'a str,
+    title: &'a str,
+    description: &'a str,
+    page: T,
+}
+
+impl Renderer<'_> {
+    fn graph(&self) -> &Graph {
+        self.input.graph
+    }
+
+    /// Renders `template` with the page data and stages it at `path` + `index.html`.
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        description: &str,
+        page: T,
+    ) -> Result<(), Diagnostic> {
+        let root = root_prefix(path);
+        let context = tera::Context::from_serialize(&Page {
+            root: &root,
+            path,
+            title,
+            description,
+            page,
+        })
+        .map_err(|error| {
+            Diagnostic::error(
+                format!("templates/{template}"),
+                format!("cannot build the page data: {error}"),
+            )
+        })?;
+        let html = self.tera.render(template, &context).map_err(|error| {
+            Diagnostic::error(
+                format!("templates/{template}"),
+                format!("rendering `{path}` failed: {error}"),
+            )
+        })?;
+        let file = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}index.html")
+        };
+        self.sink
+            .put(&file, html.as_bytes())
+            .map_err(|error| Diagnostic::error(file, error))
+    }
+
+    fn entry_page(&self, index: usize) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        let entry = &graph.entries[index];
+        let root = root_prefix(&entry.url_path);
+        let body = body_to_html(
+            entry.source.body(),
+            &BodyContext {
+                graph,
+                links: &graph.body_links[index],
+                headings: &graph.headings[index],
+                root: &root,
+            },
+        );
+        let mut footnotes = Footnotes::default();
+        let fields = self.field_views(index, &root, &mut footnotes);
+        let events = views::events_for(graph, derived, &derived.entry_events[index], &root);
+        let comparison = derived
+            .comparisons
+            .get(&index)
+            .map(|table| comparison_view(graph, table, &root, &mut footnotes));
+        let sources: Vec<String> = entry
+            .sources
+            .iter()
+            .filter_map(|source| graph.by_id.get(&source.target))
+            .map(|&source| views::citation_html(graph, source, &root))
+            .collect();
+        let kind_schema = graph.schemas.kinds.get(&entry.kind);
+        let view = EntryView {
+            id: entry.id.clone(),
+            kind: entry.kind.clone(),
+            kind_title: kind_schema
+                .map_or_else(|| kind_title(&entry.kind), |kind| kind.title.clone()),
+            kind_url: kind_schema
+                .map(|kind| format!("{root}{}/", kind.folder))
+                .unwrap_or_else(|| {
+                    if entry.kind == COMPARISON_KIND {
+                        format!("{root}comparisons/")
+                    } else {
+                        String::new()
+                    }
+                }),
+            summary: entry.summary.clone().unwrap_or_default(),
+            aliases: entry.aliases.clone(),
+            date: entry
+                .date
+                .as_ref()
+                .map(views::date_html)
+                .unwrap_or_default(),
+            updated: entry
+                .updated
+                .as_ref()
+                .map(views::date_html)
+                .unwrap_or_default(),
+            tags: entry
+                .tags
+                .iter()
+                .map(|tag| TagLink {
+                    name: tag.clone(),
+                    url: format!("{root}tags/{tag}/"),
+                })
+                .collect(),
+            fields,
+            body,
+            toc: graph.headings[index]
+                .iter()
+                .filter(|heading| heading.level == 2 || heading.level == 3)
+                .map(|heading| TocItem {
+                    level: heading.level,
+                    text: heading.text.clone(),
+                    id: heading.id.clone(),
+                })
+                .collect(),
+            relations: self.outgoing_relations(index, &root),
+            inverse: derived.inverse[index]
+                .iter()
+                .map(|relation| RelationGroup {
+                    label: relation.label.clone(),
+                    entries: relation
+                        .entries
+                        .iter()
+                        .map(|&other| entry_link(graph, other, &root))
+                        .collect(),
+                })
+                .collect(),
+            backlinks: self.backlink_groups(index, &root),
+            related: derived.related[index]
+                .iter()
+                .map(|&other| entry_link(graph, other, &root))
+                .collect(),
+            local_graph: self.local_graph(index, &root),
+            events: views::group_by_year(events),
+            sources,
+            comparison,
+            footnotes: footnotes.notes,
+            is_page: entry.kind == PAGE_KIND,
+        };
+        let template = if entry.kind == COMPARISON_KIND {
+            "comparison.html"
+        } else {
+            "entry.html"
+        };
+        self.page(
+            template,
+            &entry.url_path,
+            &entry.title,
+            entry.summary.as_deref().unwrap_or(""),
+            view,
+        )?;
+        if let Some(table) = derived.comparisons.get(&index) {
+            super::feeds::write_comparison_data(graph, table, self.sink)?;
+        }
+        Ok(())
+    }
+
+    fn field_views(&self, index: usize, root: &str, footnotes: &mut Footnotes) -> Vec<FieldView> {
+        let graph = self.graph();
+        let entry = &graph.entries[index];
+        let Some(kind) = graph.schemas.kinds.get(&entry.kind) else {
+            return Vec::new();
+        };
+        entry
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let schema = kind.field(&field.name)?;
+                let values = field.value.values();
+                Some(FieldView {
+                    name: field.name.clone(),
+                    label: schema.label.clone(),
+                    disputed: values.len() > 1,
+                    values: values
+                        .into_iter()
+                        .map(|(value, claim)| {
+                            views::claim_html(graph, value, claim, footnotes, root)
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn outgoing_relations(&self, index: usize, root: &str) -> Vec<RelationGroup> {
+        let graph = self.graph();
+        let entry = &graph.entries[index];
+        let Some(kind) = graph.schemas.kinds.get(&entry.kind) else {
+            return Vec::new();
+        };
+        let mut groups = Vec::new();
+        for field in &kind.fields {
+            if field.field_type.target_kinds().is_none() {
+                continue;
+            }
+            let Some(value) = entry.field(&field.name) else {
+                continue;
+            };
+            let mut targets = BTreeSet::new();
+            let mut ordered = Vec::new();
+            for (value, _) in value.values() {
+                if let crate::model::Value::Refs(references) = value {
+                    for reference in references {
+                        if let Some(&target) = graph.by_id.get(&reference.target)
+                            && targets.insert(target)
+                        {
+                            ordered.push(entry_link(graph, target, root));
+                        }
+                    }
+                }
+            }
+            if !ordered.is_empty() {
+                groups.push(RelationGroup {
+                    label: field.label.clone(),
+                    entries: ordered,
+                });
+            }
+        }
+        groups
+    }
+
+    fn backlink_groups(&self, index: usize, root: &str) -> Vec<BacklinkGroup> {
+        let graph = self.graph();
+        let mut groups: BTreeMap<String, Vec<BacklinkView>> = BTreeMap::new();
+        for backlink in &self.input.derived.backlinks[index] {
+            let from = &graph.entries[backlink.from];
+            let title = kind_display_title(graph, &from.kind);
+            groups.entry(title).or_default().push(BacklinkView {
+                entry: entry_link(graph, backlink.from, root),
+                sentence: backlink.sentence.clone(),
+            });
+        }
+        groups
+            .into_iter()
+            .map(|(kind_title, mut items)| {
+                items.sort_by(|a, b| a.entry.title.cmp(&b.entry.title));
+                BacklinkGroup { kind_title, items }
+            })
+            .collect()
+    }
+
+    fn local_graph(&self, index: usize, root: &str) -> String {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        let chosen = local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT);
+        if chosen.len() < 2 {
+            return String::new();
+        }
+        let position: BTreeMap<usize, usize> = chosen
+            .iter()
+            .enumerate()
+            .map(|(position, &node)| (node, position))
+            .collect();
+        let nodes: Vec<SvgNode> = chosen
+            .iter()
+            .map(|&node| {
+                let entry = &graph.entries[node];
+                SvgNode {
+                    title: entry.title.clone(),
+                    kind: entry.kind.clone(),
+                    href: format!("{root}{}", entry.url_path),
+                    is_center: node == index,
+                }
+            })
+            .collect();
+        let mut edges = Vec::new();
+        let mut seen = BTreeSet::new();
+        for edge in &graph.edges {
+            if let (Some(&from), Some(&to)) = (position.get(&edge.from), position.get(&edge.to))
+                && seen.insert((from.min(to), from.max(to)))
+            {
+                edges.push(SvgEdge {
+                    from,
+                    to,
+                    label: edge.relation.name().to_string(),
+                });
+            }
+        }
+        local_graph_svg(&nodes, &edges, index as u64)
+    }
+
+    fn home(&self) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        let root = root_prefix("");
+        let intro = graph
+            .home
+            .as_ref()
+            .map(|home| {
+                body_to_html(
+                    home.body(),
+                    &BodyContext {
+                        graph,
+                        links: &[],
+                        headings: &[],
+                        root: &root,
+                    },
+                )
+            })
+            .unwrap_or_default();
+        let recent: Vec<views::EventView> = derived
+            .timeline
+            .iter()
+            .rev()
+            .take(8)
+            .map(|event| views::event_view(graph, event, &root))
+            .collect();
+        let comparisons: Vec<EntryLink> = derived
+            .kinds
+            .get(COMPARISON_KIND)
+            .map(|list| {
+                list.iter()
+                    .map(|&index| entry_link(graph, index, &root))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pages: Vec<EntryLink> = derived
+            .kinds
+            .get(PAGE_KIND)
+            .map(|list| {
+                list.iter()
+                    .map(|&index| entry_link(graph, index, &root))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let view = HomeView {
+            intro,
+            recent,
+            comparisons,
+            pages,
+            entry_count: graph.entries.len(),
+            event_count: derived.timeline.len(),
+        };
+        let config = self.input.config;
+        self.page("home.html", "", &config.title, &config.description, view)
+    }
+
+    fn kind_indexes(&self) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        for kind in graph.schemas.kinds.values() {
+            let path = format!("{}/", kind.folder);
+            let root = root_prefix(&path);
+            let members = derived.kinds.get(&kind.kind).cloned().unwrap_or_default();
+            let columns: Vec<String> = kind
+                .fields
+                .iter()
+                .map(|field| field.label.clone())
+                .collect();
+            let mut footnotes = Footnotes::default();
+            let rows: Vec<KindRow> = members
+                .iter()
+                .map(|&member| {
+                    let entry = &graph.entries[member];
+                    let cells = kind
+                        .fields
+                        .iter()
+                        .map(|field| match entry.field(&field.name) {
+                            Some(value) => {
+                                let values = value.values();
+                                let sort = sort_key(values.first().map(|(value, _)| *value));
+                                let html = values
+                                    .into_iter()
+                                    .map(|(value, claim)| {
+                                        views::claim_html(
+                                            graph,
+                                            value,
+                                            claim,
+                                            &mut footnotes,
+                                            &root,
+                                        )
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join("<br>");
+                                TableCell { html, sort }
+                            }
+                            None => TableCell {
+                                html: String::new(),
+                                sort: String::new(),
+                            },
+                        })
+                        .collect();
+                    KindRow {
+                        entry: entry_link(graph, member, &root),
+                        cells,
+                    }
+                })
+                .collect();
+            let intro = body_to_html(
+                kind.source.body(),
+                &BodyContext {
+                    graph,
+                    links: &[],
+                    headings: &[],
+                    root: &root,
+                },
+            );
+            let view = KindView {
+                kind: kind.kind.clone(),
+                intro,
+                columns,
+                rows,
+                footnotes: footnotes.notes,
+                timeline_url: format!("{root}{}/timeline/", kind.folder),
+            };
+            let description = kind.summary.clone().unwrap_or_default();
+            self.page("kind.html", &path, &kind.title, &description, view)?;
+            let events: Vec<usize> = derived
+                .timeline
+                .iter()
+                .enumerate()
+                .filter(|(_, event)| {
+                    event
+                        .involves
+                        .iter()
+                        .any(|&involved| graph.entries[involved].kind == kind.kind)
+                })
+                .map(|(position, _)| position)
+                .collect();
+            self.timeline_page(
+                &format!("{}/timeline/", kind.folder),
+                &format!("Timeline: {}", kind.title),
+                &events,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn timelines(&self) -> Result<(), Diagnostic> {
+        let all: Vec<usize> = (0..self.input.derived.timeline.len()).collect();
+        self.timeline_page("timeline/", "Timeline", &all)
+    }
+
+    fn timeline_page(
+        &self,
+        path: &str,
+        title: &str,
+        positions: &[usize],
+    ) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let root = root_prefix(path);
+        let events = views::events_for(graph, self.input.derived, positions, &root);
+        let mut kinds: BTreeSet<String> = BTreeSet::new();
+        let mut tags: BTreeSet<String> = BTreeSet::new();
+        for event in &events {
+            kinds.extend(event.kinds.split_whitespace().map(str::to_string));
+            tags.extend(event.tags.split_whitespace().map(str::to_string));
+        }
+        let groups = views::group_by_year(events);
+        let density = views::density_svg(&groups);
+        let view = TimelineView {
+            groups,
+            density,
+            kinds: kinds.into_iter().collect(),
+            tags: tags.into_iter().collect(),
+            count: positions.len(),
+        };
+        self.page(
+            "timeline.html",
+            path,
+            title,
+            "Events in date order, each with its source.",
+            view,
+        )
+    }
+
+    fn comparisons_index(&self) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let root = root_prefix("comparisons/");
+        let items: Vec<EntryLink> = self
+            .input
+            .derived
+            .kinds
+            .get(COMPARISON_KIND)
+            .map(|list| {
+                list.iter()
+                    .map(|&index| entry_link(graph, index, &root))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let intro = graph
+            .comparisons_intro
+            .as_ref()
+            .map(|intro| {
+                body_to_html(
+                    intro.body(),
+                    &BodyContext {
+                        graph,
+                        links: &[],
+                        headings: &[],
+                        root: &root,
+                    },
+                )
+            })
+            .unwrap_or_default();
+        self.page(
+            "list.html",
+            "comparisons/",
+            "Comparisons",
+            "Tables and charts comparing entries field by field.",
+            ListView {
+                intro,
+                items,
+                groups: Vec::new(),
+            },
+        )
+    }
+
+    fn graph_page(&self) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let root = root_prefix("graph/");
+        let mut kinds: Vec<String> = graph
+            .entries
+            .iter()
+            .map(|entry| entry.kind.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        kinds.retain(|kind| kind != PAGE_KIND);
+        let items: Vec<EntryLink> = self
+            .sorted_entries()
+            .into_iter()
+            .map(|index| entry_link(graph, index, &root))
+            .collect();
+        super::feeds::write_graph_json(graph, self.input.derived, self.sink, "graph/graph.json")?;
+        self.page(
+            "graph.html",
+            "graph/",
+            "Graph",
+            "Every entry and every link between them.",
+            GraphView {
+                kinds,
+                items,
+                edge_count: graph.edges.len(),
+            },
+        )
+    }
+
+    fn sorted_entries(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = self
+            .input
+            .derived
+            .kinds
+            .values()
+            .flatten()
+            .copied()
+            .collect();
+        let graph = self.graph();
+        all.sort_by(|&a, &b| {
+            graph.entries[a]
+                .title
+                .to_lowercase()
+                .cmp(&graph.entries[b].title.to_lowercase())
+                .then(graph.entries[a].id.cmp(&graph.entries[b].id))
+        });
+        all
+    }
+
+    fn tag_pages(&self) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let tags = &self.input.derived.tags;
+        let root = root_prefix("tags/");
+        let groups: Vec<ListGroup> = tags
+            .iter()
+            .map(|(tag, members)| ListGroup {
+                title: tag.clone(),
+                url: format!("{root}tags/{tag}/"),
+                count: members.len(),
+                items: Vec::new(),
+            })
+            .collect();
+        self.page(
+            "list.html",
+            "tags/",
+            "Tags",
+            "Every tag and its entries.",
+            ListView {
+                intro: String::new(),
+                items: Vec::new(),
+                groups,
+            },
+        )?;
+        for (tag, members) in tags {
+            let path = format!("tags/{tag}/");
+            let root = root_prefix(&path);
+            let items = members
+                .iter()
+                .map(|&index| entry_link(graph, index, &root))
+                .collect();
+            self.page(
+                "list.html",
+                &path,
+                &format!("Tag: {tag}"),
+                &format!("Entries tagged {tag}."),
+                ListView {
+                    intro: String::new(),
+                    items,
+                    groups: Vec::new(),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    fn search_page(&self) -> Result<(), Diagnostic> {
+        super::feeds::write_search_index(self.graph(), self.sink)?;
+        let graph = self.graph();
+        let root = root_prefix("search/");
+        let items: Vec<EntryLink> = self
+            .sorted_entries()
+            .into_iter()
+            .map(|index| entry_link(graph, index, &root))
+            .collect();
+        self.page(
+            "search.html",
+            "search/",
+            "Search",
+            "Search every entry by title, alias, summary and tag.",
+            ListView {
+                intro: String::new(),
+                items,
+                groups: Vec::new(),
+            },
+        )
+    }
+
+    fn not_found_page(&self) -> Result<(), Diagnostic> {
+        // A 404 page is served at any URL, so relative links cannot work there: it links with
+        // the path of `base_url` instead (the one place that needs it).
+        let base_path = base_path(&self.input.config.base_url);
+        let context_root = base_path.clone();
+        let context = tera::Context::from_serialize(&Page {
+            root: &context_root,
+            path: "404.html",
+            title: "Page not found",
+            description: "",
+            page: (),
+        })
+        .map_err(|error| Diagnostic::error("templates/404.html", error.to_string()))?;
+        let html = self.tera.render("404.html", &context).map_err(|error| {
+            Diagnostic::error("templates/404.html", format!("rendering failed: {error}"))
+        })?;
+        self.sink
+            .put("404.html", html.as_bytes())
+            .map_err(|error| Diagnostic::error("404.html", error))
+    }
+}
+
+/// The path part of `base_url` (`https://x.org/atlas/` → `/atlas/`).
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("/", |index| &after_scheme[index..]);
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+fn kind_title(kind: &str) -> String {
+    match kind {
+        COMPARISON_KIND => "Comparisons".to_string(),
+        PAGE_KIND => "Pages".to_string(),
+        other => crate::schema::capitalise(other),
+    }
+}
+
+fn kind_display_title(graph: &Graph, kind: &str) -> String {
+    graph
+        .schemas
+        .kinds
+        .get(kind)
+        .map_or_else(|| kind_title(kind), |schema| schema.title.clone())
+}
+
+/// A sort key for a table cell: numbers zero-padded so text order is numeric order.
+fn sort_key(value: Option<&crate::model::Value>) -> String {
+    use crate::model::Value;
+    match value {
+        Some(Value::Quantity(quantity)) => format!("{:020.6}", quantity.base_value()),
+        Some(Value::Number(number)) => format!("{number:020.6}"),
+        Some(Value::Date(date)) => date.iso(),
+        Some(other) => crate::derive::plain_value(other).to_lowercase(),
+        None => String::new(),
+    }
+}
+
+/// The view of a comparison: a table (entries as rows, or as columns when there are four or
+/// fewer) and one bar chart per charted field.
+fn comparison_view(
+    graph: &Graph,
+    table: &ComparisonTable,
+    root: &str,
+    footnotes: &mut Footnotes,
+) -> ComparisonView {
+    let header_of = |column: &crate::derive::ComparisonColumn| match column.unit {
+        Some(unit) => format!("{} ({unit})", column.label),
+        None => column.label.clone(),
+    };
+    let cell_html = |cells: &[crate::derive::CellValue], footnotes: &mut Footnotes| -> TableCell {
+        let sort = cells
+            .first()
+            .map(|cell| {
+                cell.number.map_or_else(
+                    || cell.text.to_lowercase(),
+                    |number| format!("{number:020.6}"),
+                )
+            })
+            .unwrap_or_default();
+        let html = cells
+            .iter()
+            .map(|cell| {
+                let mut html = if cell.refs.is_empty() {
+                    escape_html(&cell.text)
+                } else {
+                    cell.refs.iter().map(|&target| format!("<a href=\"{root}{}\">{}</a>", graph.entries[target].url_path, escape_html(&graph.entries[target].title))).collect::<Vec<_>>().join(", ")
+                };
+                let mut qualifiers = Vec::new();
+                if let Some(as_of) = &cell.as_of {
+                    qualifiers.push(format!("as of {}", views::date_html(as_of)));
+                }
+                if let Some(note) = &cell.note {
+                    qualifiers.push(escape_html(note));
+                }
+                if !qualifiers.is_empty() {
+                    html.push_str(&format!(" <span class=\"claim-note\">({})</span>", qualifiers.join("; ")));
+                }
+                if let Some(source) = cell.source {
+                    let number = footnotes.cite(graph, source, root);
+                    html.push_str(&format!("<sup class=\"cite\"><a href=\"#src-{number}\" aria-label=\"source {number}\">[{number}]</a></sup>"));
+                }
+                html
+            })
+            .collect::<Vec<_>>()
+            .join("<br>");
+        TableCell { html, sort }
+    };
+    let transposed = table.rows.len() <= 4;
+    let (header, rows) = if transposed {
+        let header = table
+            .rows
+            .iter()
+            .map(|&row| {
+                format!(
+                    "<a href=\"{root}{}\">{}</a>",
+                    graph.entries[row].url_path,
+                    escape_html(&graph.entries[row].title)
+                )
+            })
+            .collect();
+        let rows = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(column_index, column)| ComparisonRow {
+                head: escape_html(&header_of(column)),
+                numeric: column.numeric,
+                cells: table
+                    .cells
+                    .iter()
+                    .map(|row| cell_html(&row[column_index], footnotes))
+                    .collect(),
+            })
+            .collect();
+        (header, rows)
+    } else {
+        let header = table
+            .columns
+            .iter()
+            .map(|column| escape_html(&header_of(column)))
+            .collect();
+        let rows = table
+            .rows
+            .iter()
+            .zip(&table.cells)
+            .map(|(&row, cells)| ComparisonRow {
+                head: format!(
+                    "<a href=\"{root}{}\">{}</a>",
+                    graph.entries[row].url_path,
+                    escape_html(&graph.entries[row].title)
+                ),
+                numeric: false,
+                cells: cells
+                    .iter()
+                    .map(|cells| cell_html(cells, footnotes))
+                    .collect(),
+            })
+            .collect();
+        (header, rows)
+    };
+    let numeric_columns = table.columns.iter().map(|column| column.numeric).collect();
+    let charts = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, column)| column.chart)
+        .map(|(column_index, column)| bar_chart_svg(graph, table, column_index, &header_of(column)))
+        .collect();
+    ComparisonView {
+        transposed,
+        header,
+        rows,
+        numeric_columns,
+        charts,
+        csv_url: "table.csv".into(),
+        json_url: "table.json".into(),
+    }
+}
+
+/// A horizontal bar chart of one numeric column: a bar per claim, labelled with the entry and,
+/// for disputed values, the claim's note or source.
+fn bar_chart_svg(
+    graph: &Graph,
+    table: &ComparisonTable,
+    column_index: usize,
+    title: &str,
+) -> String {
+    let mut bars: Vec<(String, f64, String)> = Vec::new();
+    for (row, cells) in table.rows.iter().zip(&table.cells) {
+        let cells = &cells[column_index];
+        for cell in cells {
+            let Some(number) = cell.number else { continue };
+            let mut label = graph.entries[*row].title.clone();
+            if cells.len() > 1 {
+                let qualifier = cell
+                    .note
+                    .clone()
+                    .or_else(|| {
+                        cell.source
+                            .map(|source| graph.entries[source].title.clone())
+                    })
+                    .unwrap_or_default();
+                label = format!("{label} — {}", truncate(&qualifier, 40));
+            }
+            bars.push((label, number, cell.text.clone()));
+        }
+    }
+    if bars.is_empty() {
+        return String::new();
+    }
+    let max = bars
+        .iter()
+        .map(|bar| bar.1)
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let row_height = 22.0;
+    let label_width = 300.0;
+    let chart_width = 360.0;
+    let height = row_height * bars.len() as f64 + 30.0;
+    let title_id = format!("chart-{column_index}");
+    let mut svg = format!(
+        "<figure class=\"chart\"><svg viewBox=\"0 0 {:.0} {height:.0}\" role=\"img\" aria-labelledby=\"{title_id}\"><title id=\"{title_id}\">{}</title>",
+        label_width + chart_width + 90.0,
+        escape_html(title)
+    );
+    for (position, (label, number, text)) in bars.iter().enumerate() {
+        let y = 10.0 + position as f64 * row_height;
+        let width = (number / max * chart_width).max(1.0);
+        svg.push_str(&format!(
+            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect x=\"{label_width:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{:.1}\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label_width - 8.0,
+            y + 14.0,
+            escape_html(label),
+            row_height - 6.0,
+            label_width + width + 6.0,
+            y + 14.0,
+            escape_html(text)
+        ));
+    }
+    svg.push_str(&format!(
+        "</svg><figcaption>{}</figcaption></figure>",
+        escape_html(title)
+    ));
+    svg
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>().trim_end())
+    }
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocItem {
+    level: u8,
+    text: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct RelationGroup {
+    label: String,
+    entries: Vec<EntryLink>,
+}
+
+#[derive(Serialize)]
+struct BacklinkView {
+    entry: EntryLink,
+    sentence: String,
+}
+
+#[derive(Serialize)]
+struct BacklinkGroup {
+    kind_title: String,
+    items: Vec<BacklinkView>,
+}
+
+#[derive(Serialize)]
+struct EntryView {
+    id: String,
+    kind: String,
+    kind_title: String,
+    kind_url: String,
+    summary: String,
+    aliases: Vec<String>,
+    date: String,
+    updated: String,
+    tags: Vec<TagLink>,
+    fields: Vec<FieldView>,
+    body: String,
+    toc: Vec<TocItem>,
+    relations: Vec<RelationGroup>,
+    inverse: Vec<RelationGroup>,
+    backlinks: Vec<BacklinkGroup>,
+    related: Vec<EntryLink>,
+    local_graph: String,
+    events: Vec<views::YearGroup>,
+    sources: Vec<String>,
+    comparison: Option<ComparisonView>,
+    footnotes: Vec<views::Footnote>,
+    is_page: bool,
+}
+
+#[derive(Serialize)]
+struct HomeView {
+    intro: String,
+    recent: Vec<views::EventView>,
+    comparisons: Vec<EntryLink>,
+    pages: Vec<EntryLink>,
+    entry_count: usize,
+    event_count: usize,
+}
+
+#[derive(Serialize)]
+struct TableCell {
+    html: String,
+    sort: String,
+}
+
+#[derive(Serialize)]
+struct KindRow {
+    entry: EntryLink,
+    cells: Vec<TableCell>,
+}
+
+#[derive(Serialize)]
+struct KindView {
+    kind: String,
+    intro: String,
+    columns: Vec<String>,
+    rows: Vec<KindRow>,
+    footnotes: Vec<views::Footnote>,
+    timeline_url: String,
+}
+
+#[derive(Serialize)]
+struct TimelineView {
+    groups: Vec<views::YearGroup>,
+    density: String,
+    kinds: Vec<String>,
+    tags: Vec<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ListGroup {
+    title: String,
+    url: String,
+    count: usize,
+    items: Vec<EntryLink>,
+}
+
+#[derive(Serialize)]
+struct ListView {
+    intro: String,
+    items: Vec<EntryLink>,
+    groups: Vec<ListGroup>,
+}
+
+#[derive(Serialize)]
+struct GraphView {
+    kinds: Vec<String>,
+    items: Vec<EntryLink>,
+    edge_count: usize,
+}
+
+#[derive(Serialize)]
+struct ComparisonRow {
+    head: String,
+    numeric: bool,
+    cells: Vec<TableCell>,
+}
+
+#[derive(Serialize)]
+struct ComparisonView {
+    transposed: bool,
+    header: Vec<String>,
+    rows: Vec<ComparisonRow>,
+    numeric_columns: Vec<bool>,
+    charts: Vec<String>,
+    csv_url: String,
+    json_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_of_urls() {
+        assert_eq!(base_path("https://x.org/"), "/");
+        assert_eq!(base_path("https://x.org/atlas"), "/atlas/");
+        assert_eq!(base_path("/"), "/");
+    }
+}

@@ -1,0 +1,264 @@
+//! The pipeline, end to end: discover → parse → validate → link → derive → render → write.
+//!
+//! `build` and `check` share everything up to derive; `check` stops there and writes nothing.
+//! Each stage's diagnostics are collected; the outcome says whether the site was written.
+
+use crate::config::Config;
+use crate::derive::{self, Derived};
+use crate::diagnostics::{Diagnostic, sort_diagnostics};
+use crate::discover::{self, Discovered};
+use crate::link::{self, Graph};
+use crate::render::{self, PageSink, RenderInput};
+use crate::write::{self, WriteReport};
+use crate::{parse, validate};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Knowledge base root (holds `lode.yaml` and `content/`).
+    pub root: PathBuf,
+    /// Output folder; default from the configuration, relative to the root.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// A usage or configuration problem: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// `lode.yaml` is wrong.
+    #[error("{}", .0.render(false))]
+    Config(Box<Diagnostic>),
+    /// The root cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// What.
+        source: std::io::Error,
+    },
+    /// The output folder cannot be used.
+    #[error(transparent)]
+    Output(#[from] write::WriteError),
+}
+
+/// How long each stage took.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// (stage name, time), in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = work();
+        self.stages.push((stage, start.elapsed()));
+        result
+    }
+
+    /// A table of stage times, one per line.
+    pub fn report(&self) -> String {
+        let total: Duration = self.stages.iter().map(|(_, time)| *time).sum();
+        let mut out = String::new();
+        for (stage, time) in &self.stages {
+            out.push_str(&format!(
+                "{stage:>10}  {:>9.1} ms\n",
+                time.as_secs_f64() * 1000.0
+            ));
+        }
+        out.push_str(&format!(
+            "{:>10}  {:>9.1} ms\n",
+            "total",
+            total.as_secs_f64() * 1000.0
+        ));
+        out
+    }
+}
+
+/// The result of `check` or `build`.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Stage timings.
+    pub timings: Timings,
+    /// What was written (build only, and only on success).
+    pub written: Option<WriteReport>,
+    /// Entries in the site.
+    pub entry_count: usize,
+    /// Output folder (build only).
+    pub output: Option<PathBuf>,
+}
+
+impl Outcome {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads `lode.yaml` (defaults if absent) and applies command-line overrides.
+pub fn load_config(options: &BuildOptions) -> Result<Config, SetupError> {
+    let text = discover::read_config_text(&options.root).map_err(|source| SetupError::Io {
+        path: options.root.clone(),
+        source,
+    })?;
+    let mut config = match text {
+        Some(text) => Config::from_yaml(&text).map_err(SetupError::Config)?,
+        None => Config::default(),
+    };
+    if let Some(base_url) = &options.base_url {
+        config.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
+    }
+    Ok(config)
+}
+
+/// The analysed knowledge base: everything up to derive.
+pub struct Analysis {
+    /// Configuration.
+    pub config: Config,
+    /// What discover found (templates and static files are needed by render).
+    pub discovered: Discovered,
+    /// The graph.
+    pub graph: Graph,
+    /// Derived views.
+    pub derived: Derived,
+}
+
+/// Runs discover → derive, collecting diagnostics and timings.
+pub fn analyse(
+    options: &BuildOptions,
+    config: Config,
+    timings: &mut Timings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Analysis {
+    let mut discovered = timings.time("discover", || {
+        discover::discover(&options.root, &config.content)
+    });
+    diagnostics.append(&mut discovered.diagnostics);
+    let sources = std::mem::take(&mut discovered.sources);
+    let (parsed, parse_diagnostics) = timings.time("parse", || parse::parse_all(sources));
+    diagnostics.extend(parse_diagnostics);
+    let (validated, validate_diagnostics) = timings.time("validate", || {
+        validate::validate(&parsed, &config, options.drafts)
+    });
+    drop(parsed);
+    diagnostics.extend(validate_diagnostics);
+    let (graph, link_diagnostics) = timings.time("link", || link::link(validated));
+    diagnostics.extend(link_diagnostics);
+    let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
+    diagnostics.extend(derive_diagnostics);
+    Analysis {
+        config,
+        discovered,
+        graph,
+        derived,
+    }
+}
+
+/// `lode check`: every check of a build; writes nothing.
+pub fn check(options: &BuildOptions) -> Result<Outcome, SetupError> {
+    let config = load_config(options)?;
+    let mut outcome = Outcome::default();
+    let analysis = analyse(
+        options,
+        config,
+        &mut outcome.timings,
+        &mut outcome.diagnostics,
+    );
+    outcome.entry_count = analysis.graph.entries.len();
+    sort_diagnostics(&mut outcome.diagnostics);
+    Ok(outcome)
+}
+
+/// `lode build`: check, render into a staging folder, and only if all went well, write.
+pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
+    let config = load_config(options)?;
+    let output = resolve_output(options, &config);
+    // Refuse a foreign output folder before doing any work.
+    write::check_output_is_ours(&output)?;
+    let mut outcome = Outcome {
+        output: Some(output.clone()),
+        ..Outcome::default()
+    };
+    let analysis = analyse(
+        options,
+        config,
+        &mut outcome.timings,
+        &mut outcome.diagnostics,
+    );
+    outcome.entry_count = analysis.graph.entries.len();
+    if outcome.has_errors() {
+        sort_diagnostics(&mut outcome.diagnostics);
+        return Ok(outcome);
+    }
+    let staging = write::prepare(&output)?;
+    let input = RenderInput {
+        config: &analysis.config,
+        graph: &analysis.graph,
+        derived: &analysis.derived,
+        templates: &analysis.discovered.templates,
+        static_files: &analysis.discovered.static_files,
+    };
+    let render_diagnostics = outcome
+        .timings
+        .time("render", || render::render(&input, &StagingSink(&staging)));
+    outcome.diagnostics.extend(render_diagnostics);
+    if outcome.has_errors() {
+        staging.abandon();
+    } else {
+        let report = outcome.timings.time("write", || staging.commit())?;
+        outcome.written = Some(report);
+    }
+    sort_diagnostics(&mut outcome.diagnostics);
+    Ok(outcome)
+}
+
+/// The output folder: `--output`, else the configured one, relative to the root.
+pub fn resolve_output(options: &BuildOptions, config: &Config) -> PathBuf {
+    match &options.output {
+        Some(output) => output.clone(),
+        None => {
+            let configured = Path::new(&config.output);
+            if configured.is_absolute() {
+                configured.to_path_buf()
+            } else {
+                options.root.join(configured)
+            }
+        }
+    }
+}
+
+struct StagingSink<'a>(&'a write::Staging);
+
+impl PageSink for StagingSink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        self.0.put(path, bytes).map_err(|error| error.to_string())
+    }
+}
+
+/// A sink that keeps pages in memory (for tests and tools).
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    /// Files by path.
+    pub files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl PageSink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        self.files
+            .lock()
+            .map_err(|_| "memory sink poisoned".to_string())?
+            .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}

@@ -1,0 +1,277 @@
+//! Stage 7, **write**: put the rendered site on disk, safely.
+//!
+//! Rendered files first go to a staging folder beside the output (same disk, so memory does not
+//! grow with the site's HTML and the final move is a rename). Only when everything rendered
+//! without error is the staging folder committed: each file whose bytes changed is renamed into
+//! place (atomic), unchanged files are left alone (deploys upload only what changed), stale files
+//! are removed. A failed build abandons the staging folder and leaves the previous site as it
+//! was. `lode` writes into or cleans only a folder it created itself, as its marker file says.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The file that marks an output folder as made by lode.
+pub const MARKER_FILE: &str = ".lode-output";
+
+/// Why the output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The folder holds files lode did not write.
+    #[error(
+        "refusing to write into `{0}`: it is not empty and was not created by lode (no {MARKER_FILE} file)"
+    )]
+    NotOurs(PathBuf),
+    /// A file system error.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// What.
+        source: io::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A staging folder being filled by the render stage.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    files: Mutex<BTreeSet<String>>,
+}
+
+/// What a commit did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written because they are new or changed.
+    pub written: usize,
+    /// Files left alone because their bytes did not change.
+    pub unchanged: usize,
+    /// Stale files removed.
+    pub removed: usize,
+}
+
+/// Checks that `output` is ours (or absent or empty) and opens a fresh staging folder beside it.
+pub fn prepare(output: &Path) -> Result<Staging, WriteError> {
+    check_output_is_ours(output)?;
+    let staging = staging_path(output);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+    Ok(Staging {
+        output: output.to_path_buf(),
+        staging,
+        files: Mutex::new(BTreeSet::new()),
+    })
+}
+
+/// Refuses a non-empty folder that has no marker file.
+pub fn check_output_is_ours(output: &Path) -> Result<(), WriteError> {
+    match std::fs::read_dir(output) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(WriteError::Io {
+            path: output.to_path_buf(),
+            source: error,
+        }),
+        Ok(mut entries) => {
+            let empty = entries.next().is_none();
+            if empty || output.join(MARKER_FILE).is_file() {
+                Ok(())
+            } else {
+                Err(WriteError::NotOurs(output.to_path_buf()))
+            }
+        }
+    }
+}
+
+fn staging_path(output: &Path) -> PathBuf {
+    let name = output.file_name().map_or_else(
+        || "public".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    output.with_file_name(format!(".{name}.lode-staging"))
+}
+
+impl Staging {
+    /// Stages one file (`relative` uses `/`). Safe to call from several threads.
+    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.staging.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io_error(&path))?;
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(relative.to_string());
+        }
+        Ok(())
+    }
+
+    /// Moves changed files into the output, leaves unchanged ones, removes stale ones.
+    pub fn commit(self) -> Result<WriteReport, WriteError> {
+        let mut report = WriteReport::default();
+        std::fs::create_dir_all(&self.output).map_err(io_error(&self.output))?;
+        let files = self
+            .files
+            .lock()
+            .map(|files| files.clone())
+            .unwrap_or_default();
+        for relative in &files {
+            let staged = self.staging.join(relative);
+            let target = self.output.join(relative);
+            if same_bytes(&staged, &target) {
+                report.unchanged += 1;
+                continue;
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            if target.is_dir() {
+                std::fs::remove_dir_all(&target).map_err(io_error(&target))?;
+            }
+            std::fs::rename(&staged, &target).map_err(io_error(&target))?;
+            report.written += 1;
+        }
+        report.removed = remove_stale(&self.output, &files)?;
+        let marker = self.output.join(MARKER_FILE);
+        if !marker.is_file() {
+            std::fs::write(&marker, "This folder is written by lode. `lode build` may replace or delete any file in it.\n").map_err(io_error(&marker))?;
+        }
+        std::fs::remove_dir_all(&self.staging).map_err(io_error(&self.staging))?;
+        Ok(report)
+    }
+
+    /// Drops the staging folder; the output is untouched.
+    pub fn abandon(self) {
+        // Best effort: a leftover staging folder is removed by the next build anyway.
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Compares sizes first, then bytes, so unchanged files cost one read each.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(meta_a), Ok(meta_b)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    if !meta_b.is_file() || meta_a.len() != meta_b.len() {
+        return false;
+    }
+    match (std::fs::read(a), std::fs::read(b)) {
+        (Ok(bytes_a), Ok(bytes_b)) => bytes_a == bytes_b,
+        _ => false,
+    }
+}
+
+/// Removes files in `output` that the new build did not produce, then empty folders.
+fn remove_stale(output: &Path, keep: &BTreeSet<String>) -> Result<usize, WriteError> {
+    let mut removed = 0;
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        let entry = entry.map_err(|error| WriteError::Io {
+            path: output.to_path_buf(),
+            source: error.into(),
+        })?;
+        let relative = entry
+            .path()
+            .strip_prefix(output)
+            .map(|path| {
+                path.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+        if entry.file_type().is_dir() {
+            folders.push(entry.path().to_path_buf());
+            continue;
+        }
+        if relative == MARKER_FILE || keep.contains(&relative) {
+            continue;
+        }
+        std::fs::remove_file(entry.path()).map_err(io_error(entry.path()))?;
+        removed += 1;
+    }
+    // Deepest first, so a folder emptied by removing its children goes too.
+    folders.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+    for folder in folders {
+        if std::fs::read_dir(&folder)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false)
+        {
+            std::fs::remove_dir(&folder).map_err(io_error(&folder))?;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_foreign_non_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "mine").unwrap();
+        assert!(matches!(prepare(dir.path()), Err(WriteError::NotOurs(_))));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn commit_writes_changed_keeps_unchanged_removes_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = prepare(&output).unwrap();
+        staging.put("a/index.html", b"one").unwrap();
+        staging.put("b/index.html", b"two").unwrap();
+        assert_eq!(
+            staging.commit().unwrap(),
+            WriteReport {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
+        let staging = prepare(&output).unwrap();
+        staging.put("a/index.html", b"one").unwrap();
+        staging.put("c/index.html", b"three").unwrap();
+        assert_eq!(
+            staging.commit().unwrap(),
+            WriteReport {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        assert!(!output.join("b").exists());
+        assert!(output.join(MARKER_FILE).is_file());
+        assert!(!staging_path(&output).exists());
+    }
+
+    #[test]
+    fn abandon_leaves_output_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = prepare(&output).unwrap();
+        staging.put("a.html", b"old").unwrap();
+        staging.commit().unwrap();
+        let staging = prepare(&output).unwrap();
+        staging.put("a.html", b"new").unwrap();
+        staging.abandon();
+        assert_eq!(std::fs::read(output.join("a.html")).unwrap(), b"old");
+    }
+}
