@@ -304,7 +304,7 @@ fn timeline(graph: &Graph) -> Vec<TimelineEvent> {
             );
             dedup_keep_order(&mut involves);
             events.push(TimelineEvent {
-                date: event.date.clone(),
+                date: event.date,
                 title: event.title.clone(),
                 entry: index,
                 involves,
@@ -320,7 +320,7 @@ fn timeline(graph: &Graph) -> Vec<TimelineEvent> {
         };
         for field in kind.fields.iter().filter(|field| field.timeline.is_some()) {
             let dates: Vec<(Edtf, Option<usize>)> = if field.name == "date" {
-                entry.date.iter().map(|date| (date.clone(), None)).collect()
+                entry.date.iter().map(|date| (*date, None)).collect()
             } else {
                 match entry.field(&field.name) {
                     Some(value) => value
@@ -328,7 +328,7 @@ fn timeline(graph: &Graph) -> Vec<TimelineEvent> {
                         .into_iter()
                         .filter_map(|(value, claim)| match value {
                             Value::Date(date) => Some((
-                                date.clone(),
+                                *date,
                                 claim
                                     .and_then(|claim| claim.source.as_ref())
                                     .and_then(|source| resolve(&source.target)),
@@ -641,7 +641,7 @@ fn cell_values(graph: &Graph, entry: &Entry, field: &str) -> Vec<CellValue> {
                 source: claim
                     .and_then(|claim| claim.source.as_ref())
                     .and_then(|source| graph.by_id.get(&source.target).copied()),
-                as_of: claim.and_then(|claim| claim.as_of.clone()),
+                as_of: claim.and_then(|claim| claim.as_of),
                 note: claim.and_then(|claim| claim.note.clone()),
             }
         })

@@ -35,10 +35,6 @@ pub struct SvgEdge {
     pub label: String,
 }
 
-/// `id` of the `<title>` element that names the graph. A page holds one local graph, so a
-/// fixed id is unique.
-pub const TITLE_ID: &str = "local-graph-title";
-
 /// Size of the drawing in user units (the `viewBox`); the element itself scales to the width
 /// of its container.
 const WIDTH: f64 = 800.0;
@@ -60,6 +56,10 @@ const LABEL_GAP: f64 = 15.0;
 /// Labels longer than this many characters are cut and end in "…".
 const MAX_LABEL_CHARS: usize = 24;
 
+/// With n nodes, the drawing reaches at most this times √n from the middle (see
+/// [`spread_limit`]).
+const SPREAD_PER_SQRT_NODE: f64 = 90.0;
+
 /// How much more one axis may be stretched than the other when fitting the drawing to the
 /// wide box: enough to use the room, not so much that the picture looks squashed.
 const MAX_STRETCH: f64 = 2.0;
@@ -75,7 +75,7 @@ pub fn local_graph_svg(nodes: &[SvgNode], edges: &[SvgEdge], seed: u64) -> Strin
     let lines = merge_edges(nodes, edges);
     let positions = place(nodes, &lines, seed);
     let mut svg = String::new();
-    open_svg(&mut svg, nodes);
+    open_svg(&mut svg, nodes, &title_id(nodes, seed));
     write_edges(&mut svg, &lines, &positions);
     write_nodes(&mut svg, nodes, &positions);
     svg.push_str("</svg>");
@@ -140,7 +140,13 @@ fn place(nodes: &[SvgNode], lines: &[Line], seed: u64) -> Vec<Point> {
         Some(c) => raw[c],
         None => middle_of(&raw),
     };
-    fit(&raw, anchor)
+    fit(&raw, anchor, spread_limit(nodes.len()))
+}
+
+/// How far (in viewBox units) nodes may reach from the middle: a few nodes stay close
+/// together instead of being flung into the corners of the box.
+fn spread_limit(node_count: usize) -> f64 {
+    SPREAD_PER_SQRT_NODE * (node_count as f64).sqrt()
 }
 
 /// The centre of the bounding box of `points` (which is not empty).
@@ -159,14 +165,16 @@ fn middle_of(points: &[Point]) -> Point {
 }
 
 /// Maps `points` so that `anchor` lands in the middle of the drawing area and the point
-/// farthest from it (along each axis) touches the area's edge.
-fn fit(points: &[Point], anchor: Point) -> Vec<Point> {
-    let half_w = WIDTH / 2.0 - MARGIN_X;
-    let half_h = (HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 2.0;
+/// farthest from it (along each axis) touches the area's edge, or reaches `limit` from the
+/// middle if that is nearer.
+fn fit(points: &[Point], anchor: Point, limit: f64) -> Vec<Point> {
+    let area_w = WIDTH / 2.0 - MARGIN_X;
+    let area_h = (HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 2.0;
     let middle = Point {
         x: WIDTH / 2.0,
-        y: MARGIN_TOP + half_h,
+        y: MARGIN_TOP + area_h,
     };
+    let (half_w, half_h) = (area_w.min(limit), area_h.min(limit));
     let reach_x = points
         .iter()
         .map(|p| (p.x - anchor.x).abs())
@@ -199,8 +207,30 @@ fn axis_scales(half_w: f64, reach_x: f64, half_h: f64, reach_y: f64) -> (f64, f6
     }
 }
 
-/// Writes the opening `<svg>` tag and its `<title>`.
-fn open_svg(svg: &mut String, nodes: &[SvgNode]) {
+/// The `id` of the graph's `<title>`, `local-graph-` and 16 hex digits of a hash of the
+/// input: stable for the same input, and different for different graphs, so that several
+/// graphs on one page do not share an id.
+fn title_id(nodes: &[SvgNode], seed: u64) -> String {
+    // FNV-1a: a few lines, and the same everywhere (std's hasher makes no such promise).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(&seed.to_le_bytes());
+    for node in nodes {
+        // The separators keep ("ab", "c") and ("a", "bc") apart.
+        feed(node.title.as_bytes());
+        feed(&[0]);
+        feed(node.href.as_bytes());
+        feed(&[0]);
+    }
+    format!("local-graph-{hash:016x}")
+}
+
+/// Writes the opening `<svg>` tag and its `<title>` with id `id`.
+fn open_svg(svg: &mut String, nodes: &[SvgNode], id: &str) {
     let name = match nodes.iter().find(|n| n.is_center) {
         Some(center) => format!("Local graph of {}", center.title),
         None => "Local graph".to_string(),
@@ -210,7 +240,7 @@ fn open_svg(svg: &mut String, nodes: &[SvgNode]) {
     let _ = write!(
         svg,
         "<svg class=\"local-graph\" viewBox=\"0 0 {} {}\" width=\"100%\" role=\"group\" \
-         aria-labelledby=\"{TITLE_ID}\"><title id=\"{TITLE_ID}\">{}</title>",
+         aria-labelledby=\"{id}\"><title id=\"{id}\">{}</title>",
         num(WIDTH),
         num(HEIGHT),
         escape(&name)
@@ -429,10 +459,20 @@ mod tests {
         assert!(svg.starts_with("<svg class=\"local-graph\" viewBox=\"0 0 800.0 500.0\""));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains("width=\"100%\""));
-        assert!(svg.contains("aria-labelledby=\"local-graph-title\""));
-        assert!(svg.contains("<title id=\"local-graph-title\">Local graph of Russia</title>"));
+        let id = title_id(&nodes, 7);
+        assert!(id.starts_with("local-graph-") && id.len() == "local-graph-".len() + 16);
+        assert!(svg.contains(&format!("aria-labelledby=\"{id}\"")));
+        assert!(svg.contains(&format!("<title id=\"{id}\">Local graph of Russia</title>")));
         assert!(!svg.contains("xlink"));
         assert!(!svg.contains('\n'));
+    }
+
+    #[test]
+    fn title_ids_differ_between_graphs() {
+        let (nodes, _) = sample();
+        assert_eq!(title_id(&nodes, 1), title_id(&nodes, 1));
+        assert_ne!(title_id(&nodes, 1), title_id(&nodes, 2));
+        assert_ne!(title_id(&nodes, 1), title_id(&nodes[1..], 1));
     }
 
     #[test]

@@ -145,6 +145,7 @@ impl SplitMix64 {
         SplitMix64 { state: seed }
     }
 
+    /// The next 64 pseudo-random bits.
     fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix64(self.state)
@@ -194,6 +195,7 @@ struct Simulation<'a> {
 }
 
 impl<'a> Simulation<'a> {
+    /// Sets up the forces for the graph and scatters the nodes (see [`initial_positions`]).
     fn new(mass: &'a [f64], edges: &'a [(usize, usize)], seed: u64) -> Self {
         let n = mass.len();
         let total: f64 = mass.iter().sum();
@@ -364,6 +366,7 @@ impl Cell {
         u32::from(p.x >= self.cx) | (u32::from(p.y >= self.cy) << 1)
     }
 
+    /// Counts a body of mass `m` at `p` as inside this cell.
     fn add_mass(&mut self, p: Point, m: f64) {
         self.mass += m;
         self.sum_x += m * p.x;
@@ -513,7 +516,8 @@ impl QuadTree {
         self.packed[k].skip = self.packed.len() as u32;
     }
 
-    /// The packed leaf that holds body `i`.
+    /// The packed leaf that holds body `i`. Every body has one: its leaf holds its mass, so
+    /// it is never left out of the packed tree.
     fn packed_leaf(&self, i: usize) -> usize {
         self.packed_index[self.leaf_of[i] as usize] as usize
     }

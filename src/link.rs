@@ -262,7 +262,7 @@ fn scan_body(body: &str) -> BodyScan {
                         length: range.len(),
                         target: dest_url.to_string(),
                         is_wikilink,
-                        sentence: sentence_around(body, range.start),
+                        sentence: sentence_markdown(body, range.start).to_string(),
                     });
                 }
             }
@@ -285,8 +285,8 @@ fn is_markdown_file_link(destination: &str) -> bool {
     path.ends_with(".md")
 }
 
-/// The sentence around `offset`, as plain text (markdown removed, wikilinks as their labels).
-fn sentence_around(body: &str, offset: usize) -> String {
+/// The markdown of the sentence around `offset` (turned into plain text once links resolve).
+fn sentence_markdown(body: &str, offset: usize) -> &str {
     let before = &body[..offset];
     let paragraph_start = before.rfind("\n\n").map_or(0, |index| index + 2);
     let after = &body[offset..];
@@ -295,8 +295,7 @@ fn sentence_around(body: &str, offset: usize) -> String {
     let local = offset - paragraph_start;
     let start = sentence_start(paragraph, local);
     let end = sentence_end(paragraph, local);
-    let plain = markdown_to_plain(&paragraph[start..end]);
-    truncate_chars(plain.trim(), 300)
+    &paragraph[start..end]
 }
 
 fn sentence_start(text: &str, offset: usize) -> usize {
@@ -329,14 +328,25 @@ fn sentence_end(text: &str, offset: usize) -> usize {
     text.len()
 }
 
-/// Plain text of a markdown fragment: text, code and link labels; no markup.
-pub fn markdown_to_plain(markdown: &str) -> String {
+/// Plain text of a markdown fragment: text, code and link labels; no markup. A wikilink
+/// without a label (`[[russia]]`) reads as what `title_of` says about its target.
+pub fn markdown_to_plain(markdown: &str, title_of: impl Fn(&str) -> Option<String>) -> String {
     let mut plain = String::new();
+    let mut replace_next: Option<String> = None;
     for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
-            Event::Text(text) | Event::Code(text) => plain.push_str(&text),
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole: false },
+                dest_url,
+                ..
+            }) => {
+                replace_next = title_of(dest_url.split('#').next().unwrap_or(""));
+            }
+            Event::Text(text) | Event::Code(text) => match replace_next.take() {
+                Some(title) => plain.push_str(&title),
+                None => plain.push_str(&text),
+            },
             Event::SoftBreak | Event::HardBreak => plain.push(' '),
-            Event::FootnoteReference(_) => {}
             _ => {}
         }
     }
@@ -523,6 +533,7 @@ impl Resolver<'_> {
     ) -> Option<BodyLink> {
         let entry = &self.entries[index];
         let (page, anchor) = match raw.target.split_once('#') {
+            Some((page, "")) => (page, None),
             Some((page, anchor)) => (page, Some(anchor)),
             None => (raw.target.as_str(), None),
         };
@@ -591,11 +602,17 @@ impl Resolver<'_> {
                 }
             }
         };
+        let plain = markdown_to_plain(&raw.sentence, |page| {
+            self.wikilink_target(page)
+                .ok()
+                .map(|target| self.entries[target].title.clone())
+        });
+        let sentence = truncate_chars(plain.trim(), 300);
         Some(BodyLink {
             body_offset: raw.body_offset,
             target,
             anchor,
-            sentence: raw.sentence.clone(),
+            sentence,
         })
     }
 
@@ -634,7 +651,9 @@ impl Resolver<'_> {
             None => {
                 let ids = self.entries.iter().map(|entry| entry.id.as_str());
                 let titles = self.entries.iter().map(|entry| entry.title.as_str());
-                let help = did_you_mean(page, ids.chain(titles))
+                // Ids first: they are what a contributor should write.
+                let help = did_you_mean(page, ids)
+                    .or_else(|| did_you_mean(page, titles))
                     .map(|close| format!("did you mean `[[{close}]]`?"));
                 Err((
                     format!("`[[{page}]]` does not match any entry's id, title or alias"),
@@ -869,10 +888,14 @@ mod tests {
     fn sentence_is_the_one_around_the_link() {
         let body = "First sentence. Russia offered [[united-states|the US]] a deal. Last one.";
         let offset = body.find("[[").unwrap();
+        let markdown = sentence_markdown(body, offset);
+        assert_eq!(markdown, "Russia offered [[united-states|the US]] a deal.");
         assert_eq!(
-            sentence_around(body, offset),
+            markdown_to_plain(markdown, |_| None),
             "Russia offered the US a deal."
         );
+        let titled = markdown_to_plain("See [[usa]].", |_| Some("United States".into()));
+        assert_eq!(titled, "See United States.");
     }
 
     #[test]

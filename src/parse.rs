@@ -130,6 +130,26 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
     })
 }
 
+/// serde_yaml reports errors found at the end of input (an unclosed `[`) one line past the
+/// YAML; point at the end of the last non-empty line instead, where the reader must look.
+fn clamp_to_yaml(yaml: &str, line: usize, column: usize) -> Position {
+    let lines: Vec<&str> = yaml.lines().collect();
+    if line <= lines.len() {
+        return Position { line, column };
+    }
+    let last = lines
+        .iter()
+        .rposition(|text| !text.trim().is_empty())
+        .unwrap_or(0);
+    let width = lines
+        .get(last)
+        .map_or(0, |text| text.trim_end().chars().count());
+    Position {
+        line: last + 1,
+        column: width.max(1),
+    }
+}
+
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
@@ -176,13 +196,9 @@ fn read_front_matter_yaml(source: &SourceText) -> Result<serde_yaml::Mapping, Di
                 "check indentation and quoting: values containing `: `, `#`, `[` or `{` need quotes",
             );
         match error.location() {
-            Some(location) => source.diagnostic_at_yaml(
-                diagnostic,
-                Position {
-                    line: location.line(),
-                    column: location.column(),
-                },
-            ),
+            Some(location) => {
+                source.diagnostic_at_yaml(diagnostic, clamp_to_yaml(yaml, location.line(), location.column()))
+            }
             None => diagnostic.at(&source.text, Position { line: 1, column: 1 }),
         }
     })?;

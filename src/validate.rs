@@ -122,6 +122,8 @@ impl EntryValidation<'_> {
                     self.source.path.clone(),
                     format!("the folder `{folder}` has no kind"),
                 )
+                .at(&self.source.text, Position { line: 1, column: 1 })
+                .label("this entry's folder declares no kind")
                 .help(format!(
                     "add `{}/{folder}/_index.md` with `kind:` and `fields:` in its front matter (see CONTRIBUTING.md)",
                     self.source.path.split('/').next().unwrap_or("content")
@@ -162,7 +164,7 @@ impl EntryValidation<'_> {
             Some(FieldEntry {
                 value: FieldValue::Single(Value::Date(date)),
                 ..
-            }) => Some(date.clone()),
+            }) => Some(*date),
             _ => self.date_field(front, "date"),
         };
         entry
@@ -572,6 +574,17 @@ impl EntryValidation<'_> {
 
     fn field_value(&mut self, value: &Yaml, field: &FieldSchema) -> Option<FieldValue> {
         let path = vec![key(&field.name)];
+        if let Yaml::Mapping(mapping) = value
+            && mapping.contains_key("value")
+            && ["source", "as_of", "note"]
+                .iter()
+                .any(|key| mapping.contains_key(*key))
+        {
+            // A single claim written as a mapping: `{ value: 3.8, unit: Mt, source: usgs }`.
+            return self
+                .claim(value, path, field)
+                .map(|claim| FieldValue::Claims(vec![claim]));
+        }
         if let Some(items) = as_claim_list(value) {
             let claims: Vec<Claim> = items
                 .iter()

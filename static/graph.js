@@ -26,8 +26,11 @@
   const PAN_STEP = 60;
   /** A press that moves less than this (CSS pixels) is a click, not a drag. */
   const CLICK_SLOP = 4;
-  /** Labels are drawn for every visible node only when at most this many are on screen. */
-  const LABEL_LIMIT = 250;
+  /** Screen area (square CSS pixels) per label: bounds how many labels are drawn. */
+  const LABEL_AREA = 8000;
+  /** Font and line height of canvas labels. */
+  const LABEL_FONT = "12px system-ui, -apple-system, 'Segoe UI', sans-serif";
+  const LABEL_HEIGHT = 15;
   /** Labels longer than this are cut and end in "…" (as in the SVG local graphs). */
   const MAX_LABEL_CHARS = 24;
   /** Largest node size relative to a node without links (hubs are drawn larger). */
@@ -38,6 +41,10 @@
   const GRID = 64;
   /** Delay before typing in the search box moves the view, in milliseconds. */
   const SEARCH_DELAY = 250;
+  /** How long the view must hold still before a large graph is redrawn sharply (ms). */
+  const SETTLE_MS = 120;
+  /** Graphs with more nodes plus edges than this draw through an offscreen cache. */
+  const CACHE_THRESHOLD = 3000;
   /** Duration of animated view changes, in milliseconds. */
   const ANIMATION_MS = 300;
 
@@ -70,6 +77,10 @@
       })
       .then((json) => {
         const graph = parseGraph(json);
+        if (graph.n === 0) {
+          showFailure(view, canvas, form, "there are no entries to draw");
+          return;
+        }
         new GraphViewer(view, canvas, form, graph);
       })
       .catch((error) => {
@@ -217,6 +228,8 @@
       }
       this.minX = minX;
       this.minY = minY;
+      this.maxX = maxX;
+      this.maxY = maxY;
       this.cell = Math.max(maxX - minX, maxY - minY, 1) / GRID + 1e-9;
       const cellOf = new Uint32Array(graph.n);
       const start = new Uint32Array(GRID * GRID + 1);
@@ -282,13 +295,19 @@
       this.grid = new HitGrid(graph);
       this.byKind = this.groupByKind();
       this.sizeFactor = this.nodeSizes();
+      // Label candidates, best linked first; texts and widths are filled in when first needed.
+      this.labelOrder = Uint32Array.from(graph.title.keys()).sort(
+        (a, b) => graph.degree[b] - graph.degree[a] || a - b
+      );
+      this.labelText = new Array(graph.n);
+      this.labelWidth = new Float32Array(graph.n).fill(-1);
       this.baseRadius = Math.min(5, Math.max(1.5, 6 * Math.sqrt(300 / Math.max(graph.n, 1))));
       this.hiddenKinds = new Uint8Array(graph.kindNames.length);
       this.colors = [];
       this.edgeColor = "#888";
       this.labelColor = "#000";
       this.backgroundColor = "#fff";
-      this.highlightColor = "#d69e2e";
+      this.highlightColor = "#0987a0";
       // View transform: screen = world * scale + offset, in CSS pixels.
       this.scale = 1;
       this.offsetX = 0;
@@ -309,7 +328,15 @@
       this.pinch = null;
       this.frame = 0;
       this.animation = 0;
+      this.animationTarget = null;
       this.searchTimer = 0;
+      this.settleTimer = 0;
+      this.cache =
+        graph.n + graph.edgeCount > CACHE_THRESHOLD ? document.createElement("canvas") : null;
+      this.cacheValid = false;
+      this.cacheView = null;
+      this.lastView = null;
+      this.lastViewChange = 0;
       this.setUpDom();
       this.readColors();
       this.readFilters();
@@ -392,7 +419,7 @@
       this.edgeColor = read("--graph-edge", "#8c8c8c");
       this.labelColor = read("--graph-label", "#1a202c");
       this.backgroundColor = read("--graph-bg", "#ffffff");
-      this.highlightColor = read("--graph-highlight", "#d69e2e");
+      this.highlightColor = read("--graph-highlight", "#0987a0");
     }
 
     /** Hidden kinds from the checkboxes; kinds without a checkbox are always shown. */
@@ -409,6 +436,7 @@
         }
       });
       if (this.selected >= 0 && !this.isVisible(this.selected)) {
+        this.status.textContent = this.graph.title[this.selected] + " is hidden by the filters.";
         this.select(-1);
       }
     }
@@ -440,7 +468,7 @@
         this.form.addEventListener("change", (e) => {
           if (e.target && e.target.name === "kind") {
             this.readFilters();
-            this.requestDraw();
+            this.invalidate();
           }
         });
       }
@@ -463,7 +491,7 @@
     watchColorScheme() {
       const refresh = () => {
         this.readColors();
-        this.requestDraw();
+        this.invalidate();
       };
       const query = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
       if (query && query.addEventListener) {
@@ -496,6 +524,11 @@
       this.dpr = dpr;
       this.canvas.width = Math.round(width * dpr);
       this.canvas.height = Math.round(height * dpr);
+      if (this.cache) {
+        this.cache.width = this.canvas.width;
+        this.cache.height = this.canvas.height;
+        this.cacheValid = false;
+      }
       this.fitScale = this.computeFitScale();
       // Keep the zoom buttons on the canvas even if the view holds more above it.
       this.zoomBox.style.top = this.canvas.offsetTop + 8 + "px";
@@ -510,20 +543,20 @@
       this.requestDraw();
     }
 
+    /** The scale at which the whole graph just fits the canvas. */
     computeFitScale() {
       const g = this.grid;
-      const span = Math.max(g.cell * GRID, 1);
-      const room = Math.max(1, Math.min(this.width, this.height) - 2 * FIT_PADDING);
-      return room / span;
+      const roomX = Math.max(1, this.width - 2 * FIT_PADDING);
+      const roomY = Math.max(1, this.height - 2 * FIT_PADDING);
+      return Math.min(roomX / Math.max(g.maxX - g.minX, 1), roomY / Math.max(g.maxY - g.minY, 1));
     }
 
     /** Shows the whole graph. */
     fit(animate) {
       const g = this.grid;
-      const span = g.cell * GRID;
       const scale = this.fitScale;
-      const offsetX = this.width / 2 - (g.minX + span / 2) * scale;
-      const offsetY = this.height / 2 - (g.minY + span / 2) * scale;
+      const offsetX = this.width / 2 - ((g.minX + g.maxX) / 2) * scale;
+      const offsetY = this.height / 2 - ((g.minY + g.maxY) / 2) * scale;
       this.moveTo(scale, offsetX, offsetY, animate);
     }
 
@@ -607,6 +640,12 @@
     }
 
     // ---- Drawing ----
+    //
+    // A frame has two layers. The base layer holds every visible edge and node; for large
+    // graphs it is drawn into an offscreen canvas (the cache) and, while the view is moving,
+    // only that bitmap is shifted and scaled, which costs next to nothing. Once the view has
+    // been still for SETTLE_MS the base layer is drawn afresh at full sharpness. The overlay
+    // (highlighted neighbourhood, rings, labels) is small and drawn anew every frame.
 
     requestDraw() {
       if (!this.frame && !this.animation) {
@@ -617,43 +656,85 @@
       }
     }
 
+    /** Marks the base layer as out of date (filters, colours or selection changed). */
+    invalidate() {
+      this.cacheValid = false;
+      this.requestDraw();
+    }
+
     draw() {
       if ((window.devicePixelRatio || 1) !== this.dpr) {
         this.resize();
       }
-      const ctx = this.ctx;
-      ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-      ctx.clearRect(0, 0, this.width, this.height);
-      const onScreen = this.project();
-      // With a selection, everything else fades so the neighbourhood stands out.
-      const focus = this.selected >= 0;
-      const baseAlpha = focus ? 0.2 : 1;
-      this.drawEdges(false, baseAlpha);
-      this.drawNodes(false, baseAlpha);
-      if (focus) {
-        this.drawEdges(true, 1);
-        this.drawNodes(true, 1);
+      const now = performance.now();
+      const view = { scale: this.scale, offsetX: this.offsetX, offsetY: this.offsetY };
+      if (!sameView(view, this.lastView)) {
+        this.lastView = view;
+        this.lastViewChange = now;
       }
-      this.ringNode(this.selected, 3);
-      this.ringNode(this.hovered, 2);
-      this.drawLabels(onScreen);
+      const ctx = this.ctx;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      this.project();
+      if (this.cache) {
+        this.drawFromCache(view, now);
+      } else {
+        ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        this.drawBase(ctx);
+      }
+      ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      this.drawOverlay(ctx);
     }
 
-    /** Screen positions of all nodes; returns how many visible ones are on screen. */
+    /** Copies the cached base layer, redrawing it first if it is out of date and may be. */
+    drawFromCache(view, now) {
+      const settled = now - this.lastViewChange >= SETTLE_MS;
+      if (!this.cacheValid || (settled && !sameView(view, this.cacheView))) {
+        const cacheCtx = this.cache.getContext("2d");
+        cacheCtx.setTransform(1, 0, 0, 1, 0, 0);
+        cacheCtx.clearRect(0, 0, this.cache.width, this.cache.height);
+        cacheCtx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+        this.drawBase(cacheCtx);
+        this.cacheView = view;
+        this.cacheValid = true;
+      }
+      const from = this.cacheView;
+      const ratio = view.scale / from.scale;
+      const dx = (view.offsetX - from.offsetX * ratio) * this.dpr;
+      const dy = (view.offsetY - from.offsetY * ratio) * this.dpr;
+      this.ctx.drawImage(this.cache, dx, dy, this.cache.width * ratio, this.cache.height * ratio);
+      if (!sameView(view, from)) {
+        // Come back for a sharp redraw once the view holds still.
+        window.clearTimeout(this.settleTimer);
+        this.settleTimer = window.setTimeout(() => this.requestDraw(), SETTLE_MS + 10);
+      }
+    }
+
+    /** Every visible edge and node; faded while a neighbourhood is highlighted. */
+    drawBase(ctx) {
+      const alpha = this.selected >= 0 ? 0.2 : 1;
+      this.drawEdges(ctx, alpha);
+      this.drawNodes(ctx, false, alpha);
+    }
+
+    /** The highlighted neighbourhood, the rings and the labels. */
+    drawOverlay(ctx) {
+      if (this.selected >= 0) {
+        this.drawSelectedEdges(ctx);
+        this.drawNodes(ctx, true, 1);
+      }
+      this.ringNode(ctx, this.selected, 3);
+      this.ringNode(ctx, this.hovered, 2);
+      this.drawLabels(ctx);
+    }
+
+    /** Screen positions of all nodes for this frame. */
     project() {
       const g = this.graph;
-      const margin = 20;
-      let count = 0;
       for (let i = 0; i < g.n; i++) {
-        const x = g.x[i] * this.scale + this.offsetX;
-        const y = g.y[i] * this.scale + this.offsetY;
-        this.sx[i] = x;
-        this.sy[i] = y;
-        if (this.isVisible(i) && this.onScreen(x, y, margin)) {
-          count++;
-        }
+        this.sx[i] = g.x[i] * this.scale + this.offsetX;
+        this.sy[i] = g.y[i] * this.scale + this.offsetY;
       }
-      return count;
     }
 
     onScreen(x, y, margin) {
@@ -671,13 +752,9 @@
       return this.baseRadiusNow() * this.sizeFactor[i];
     }
 
-    /**
-     * Strokes the edges between visible nodes whose line may cross the screen, as one path.
-     * With `marked`, only the selected node's edges, in the highlight colour.
-     */
-    drawEdges(marked, alpha) {
+    /** Strokes every edge between visible nodes whose line may cross the screen, as one path. */
+    drawEdges(ctx, alpha) {
       const g = this.graph;
-      const ctx = this.ctx;
       const w = this.width;
       const h = this.height;
       ctx.beginPath();
@@ -685,9 +762,6 @@
       for (let e = 0; e < g.edgeCount; e++) {
         const a = g.edgeA[e];
         const b = g.edgeB[e];
-        if (marked && a !== this.selected && b !== this.selected) {
-          continue;
-        }
         if (!this.isVisible(a) || !this.isVisible(b)) {
           continue;
         }
@@ -703,23 +777,33 @@
         ctx.lineTo(bx, by);
         count++;
       }
-      if (marked) {
-        ctx.strokeStyle = this.highlightColor;
-        ctx.lineWidth = 2;
-        ctx.globalAlpha = alpha;
-      } else {
-        // Many lines on screen: thinner and fainter, so the picture does not turn solid.
-        ctx.strokeStyle = this.edgeColor;
-        ctx.lineWidth = count > 5000 ? 0.5 : 1;
-        ctx.globalAlpha = alpha * Math.min(0.8, Math.max(0.15, 40 / Math.sqrt(count + 1)));
-      }
+      // Many lines on screen: thinner and fainter, so the picture does not turn solid.
+      ctx.strokeStyle = this.edgeColor;
+      ctx.lineWidth = count > 5000 ? 0.5 : 1;
+      ctx.globalAlpha = alpha * Math.min(0.8, Math.max(0.15, 40 / Math.sqrt(count + 1)));
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
 
+    /** The selected node's edges to visible neighbours, in the highlight colour. */
+    drawSelectedEdges(ctx) {
+      const g = this.graph;
+      const s = this.selected;
+      ctx.beginPath();
+      for (let k = g.adjStart[s]; k < g.adjStart[s + 1]; k++) {
+        const t = g.adjList[k];
+        if (this.isVisible(t)) {
+          ctx.moveTo(this.sx[s], this.sy[s]);
+          ctx.lineTo(this.sx[t], this.sy[t]);
+        }
+      }
+      ctx.strokeStyle = this.highlightColor;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    }
+
     /** Fills the nodes, one path per kind; with `marked`, only the highlighted ones. */
-    drawNodes(marked, alpha) {
-      const ctx = this.ctx;
+    drawNodes(ctx, marked, alpha) {
       const base = this.baseRadiusNow();
       ctx.globalAlpha = alpha;
       for (let k = 0; k < this.byKind.length; k++) {
@@ -754,11 +838,10 @@
     }
 
     /** Draws a ring in the highlight colour around node `i` (if it is shown). */
-    ringNode(i, width) {
+    ringNode(ctx, i, width) {
       if (i < 0 || !this.isVisible(i)) {
         return;
       }
-      const ctx = this.ctx;
       ctx.beginPath();
       ctx.arc(this.sx[i], this.sy[i], Math.max(this.radius(i), 3) + width, 0, 2 * Math.PI);
       ctx.strokeStyle = this.highlightColor;
@@ -767,35 +850,61 @@
     }
 
     /**
-     * Labels: all visible nodes on screen when there are few enough of them, otherwise only
-     * the selected node, its neighbours and the hovered node.
+     * Labels that do not overlap: first the selected node and its neighbours, then the other
+     * nodes on screen from the best linked down, until the screen holds about one label per
+     * LABEL_AREA square pixels. Zooming in therefore reveals more and more labels.
      */
-    drawLabels(visibleCount) {
-      const ctx = this.ctx;
-      ctx.font = "12px system-ui, -apple-system, 'Segoe UI', sans-serif";
+    drawLabels(ctx) {
+      ctx.font = LABEL_FONT;
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
       ctx.lineJoin = "round";
       ctx.lineWidth = 3;
       ctx.strokeStyle = this.backgroundColor;
       ctx.fillStyle = this.labelColor;
-      const all = visibleCount <= LABEL_LIMIT;
+      const boxes = new BoxGrid(this.width, this.height);
+      // With a highlighted neighbourhood, fewer other labels compete with it.
+      const share = this.selected >= 0 ? 3 : 1;
+      const budget = Math.max(12, Math.floor((this.width * this.height) / LABEL_AREA / share));
+      let placed = 0;
       const g = this.graph;
-      for (let i = 0; i < g.n; i++) {
-        const wanted = all || this.marked[i] || i === this.hovered;
-        if (!wanted || !this.isVisible(i)) {
-          continue;
+      if (this.selected >= 0) {
+        this.placeLabel(ctx, boxes, this.selected);
+        for (let k = g.adjStart[this.selected]; k < g.adjStart[this.selected + 1]; k++) {
+          this.placeLabel(ctx, boxes, g.adjList[k]);
         }
-        const r = this.radius(i);
-        if (!this.onScreen(this.sx[i], this.sy[i], r)) {
-          continue;
+      }
+      ctx.globalAlpha = this.selected >= 0 ? 0.35 : 1;
+      for (let k = 0; k < g.n && placed < budget; k++) {
+        const i = this.labelOrder[k];
+        if (!this.marked[i] && this.placeLabel(ctx, boxes, i)) {
+          placed++;
         }
-        ctx.globalAlpha = this.selected >= 0 && !this.marked[i] ? 0.35 : 1;
-        const text = shorten(g.title[i]);
-        ctx.strokeText(text, this.sx[i], this.sy[i] + r + 3);
-        ctx.fillText(text, this.sx[i], this.sy[i] + r + 3);
       }
       ctx.globalAlpha = 1;
+    }
+
+    /** Draws node `i`'s label under it unless it is hidden, off screen or would overlap. */
+    placeLabel(ctx, boxes, i) {
+      if (!this.isVisible(i)) {
+        return false;
+      }
+      const x = this.sx[i];
+      const y = this.sy[i] + this.radius(i) + 3;
+      if (!this.onScreen(x, y, 0)) {
+        return false;
+      }
+      if (this.labelWidth[i] < 0) {
+        this.labelText[i] = shorten(this.graph.title[i]);
+        this.labelWidth[i] = ctx.measureText(this.labelText[i]).width;
+      }
+      const half = this.labelWidth[i] / 2 + 2;
+      if (!boxes.add(x - half, y, x + half, y + LABEL_HEIGHT)) {
+        return false;
+      }
+      ctx.strokeText(this.labelText[i], x, y);
+      ctx.fillText(this.labelText[i], x, y);
+      return true;
     }
 
     // ---- Pointer and keyboard input ----
@@ -1031,31 +1140,30 @@
           this.marked[g.adjList[k]] = 1;
         }
       }
-      this.requestDraw();
+      this.invalidate();
     }
 
-    /** Moves the view to frame the selected node and its visible neighbours. */
+    /** Centres the view on the selected node, zoomed so its visible neighbours fit around it. */
     zoomToSelection() {
       const g = this.graph;
-      let minX = Infinity;
-      let minY = Infinity;
-      let maxX = -Infinity;
-      let maxY = -Infinity;
-      for (let i = 0; i < g.n; i++) {
-        if (this.marked[i] && this.isVisible(i)) {
-          minX = Math.min(minX, g.x[i]);
-          minY = Math.min(minY, g.y[i]);
-          maxX = Math.max(maxX, g.x[i]);
-          maxY = Math.max(maxY, g.y[i]);
+      const s = this.selected;
+      let reachX = 0;
+      let reachY = 0;
+      for (let k = g.adjStart[s]; k < g.adjStart[s + 1]; k++) {
+        const t = g.adjList[k];
+        if (this.isVisible(t)) {
+          reachX = Math.max(reachX, Math.abs(g.x[t] - g.x[s]));
+          reachY = Math.max(reachY, Math.abs(g.y[t] - g.y[s]));
         }
       }
-      const span = Math.max(maxX - minX, maxY - minY, 1);
-      const room = Math.max(1, Math.min(this.width, this.height) - 4 * FIT_PADDING);
+      const roomX = Math.max(1, this.width / 2 - 2 * FIT_PADDING);
+      const roomY = Math.max(1, this.height / 2 - 2 * FIT_PADDING);
+      const fits = Math.min(roomX / Math.max(reachX, 1e-6), roomY / Math.max(reachY, 1e-6));
       // Not closer than a quarter of the maximum zoom: a lone node should not fill the view.
-      const scale = Math.min(this.clampScale(room / span), this.fitScale * MAX_ZOOM * 0.25);
-      const cx = (minX + maxX) / 2;
-      const cy = (minY + maxY) / 2;
-      this.moveTo(scale, this.width / 2 - cx * scale, this.height / 2 - cy * scale, true);
+      const scale = Math.min(this.clampScale(fits), this.fitScale * MAX_ZOOM * 0.25);
+      const offsetX = this.width / 2 - g.x[s] * scale;
+      const offsetY = this.height / 2 - g.y[s] * scale;
+      this.moveTo(scale, offsetX, offsetY, true);
     }
 
     /** Puts the match, with a link to it, in the live status line. */
@@ -1077,6 +1185,51 @@
         " (" + kind + ") and " + neighbours + (neighbours === 1 ? " linked entry." : " linked entries.")
       );
     }
+  }
+
+  /** Rectangles already taken on screen, bucketed by a coarse grid so checks stay cheap. */
+  class BoxGrid {
+    constructor(width, height) {
+      this.size = 64;
+      this.cols = Math.max(1, Math.ceil(width / this.size));
+      this.rows = Math.max(1, Math.ceil(height / this.size));
+      this.cells = new Array(this.cols * this.rows);
+    }
+
+    /** Takes the rectangle if it overlaps none taken before; says whether it did. */
+    add(x0, y0, x1, y1) {
+      const c0 = Math.max(0, Math.floor(x0 / this.size));
+      const c1 = Math.min(this.cols - 1, Math.floor(x1 / this.size));
+      const r0 = Math.max(0, Math.floor(y0 / this.size));
+      const r1 = Math.min(this.rows - 1, Math.floor(y1 / this.size));
+      for (let r = r0; r <= r1; r++) {
+        for (let c = c0; c <= c1; c++) {
+          const list = this.cells[r * this.cols + c];
+          if (list && list.some((b) => b[0] < x1 && x0 < b[2] && b[1] < y1 && y0 < b[3])) {
+            return false;
+          }
+        }
+      }
+      const box = [x0, y0, x1, y1];
+      for (let r = r0; r <= r1; r++) {
+        for (let c = c0; c <= c1; c++) {
+          const k = r * this.cols + c;
+          (this.cells[k] || (this.cells[k] = [])).push(box);
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Whether two view transforms are the same. */
+  function sameView(a, b) {
+    return (
+      a !== null &&
+      b !== null &&
+      a.scale === b.scale &&
+      a.offsetX === b.offsetX &&
+      a.offsetY === b.offsetY
+    );
   }
 
   /** Lexicographic comparison of two arrays of numbers. */

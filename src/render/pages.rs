@@ -27,7 +27,7 @@ pub fn render_pages(
         .into_par_iter()
         .flat_map_iter(|index| renderer.entry_page(index).err())
         .collect();
-    let site_pages: [&(dyn Fn(&Renderer) -> Result<(), Diagnostic> + Sync); 9] = [
+    let site_pages: [&SitePage; 9] = [
         &|r| r.home(),
         &|r| r.kind_indexes(),
         &|r| r.timelines(),
@@ -45,6 +45,9 @@ pub fn render_pages(
     diagnostics.extend(site_diagnostics);
     diagnostics
 }
+
+/// A function rendering one site-wide page (or group of pages).
+type SitePage = dyn Fn(&Renderer) -> Result<(), Diagnostic> + Sync;
 
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,

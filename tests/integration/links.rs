@@ -1,0 +1,107 @@
+//! The knowledge graph: every link form, links in code, headings, relations both ways,
+//! backlinks with their sentence, and the resolution errors.
+
+use crate::support::{build, check, errors, page, warnings};
+
+#[test]
+fn every_link_form_resolves_to_a_relative_url() {
+    let (outcome, output) = build("links");
+    assert_eq!(errors(&outcome), Vec::<String>::new());
+    let rusal = page(&output, "companies/rusal/index.html");
+    for expected in [
+        "Rusal is based in <a href=\"../../countries/russia/\" title=\"Russia\">Russia</a>",
+        "The title form <a href=\"../../countries/russia/\" title=\"Russia\">Russia</a>",
+        "the alias <a href=\"../../countries/russia/\" title=\"Russia\">Russia</a>",
+        "the path form <a href=\"../../countries/china/\" title=\"China\">China</a>",
+        "<a href=\"../../countries/russia/\" title=\"Russia\">the Kremlin</a>",
+        "<a href=\"../../countries/russia/#economy\" title=\"Russia\">Russia</a>",
+        "<a href=\"../../countries/china/\" title=\"China\">China’s page</a>",
+        "<a href=\"../../countries/china/\" title=\"China\">its file</a>",
+        "<a href=\"https://example.org/x.md\">a file</a>",
+        "<code>[[inside-code]]</code>",
+        "[[also-code]]",
+        "<a href=\"../../countries/china/\" title=\"China\">Beijing</a>",
+    ] {
+        assert!(rusal.contains(expected), "missing {expected}");
+    }
+}
+
+#[test]
+fn relations_show_both_ways_and_backlinks_carry_their_sentence() {
+    let (_, output) = build("links");
+    let russia = page(&output, "countries/russia/index.html");
+    assert!(russia.contains("<h2>Companies headquartered here</h2><ul class=\"entry-list\"><li class=\"kind-company\"><a href=\"../../companies/rusal/\">Rusal</a>"));
+    assert!(russia.contains("<h2>Partners</h2>"));
+    assert!(russia.contains("<h2 id=\"backlinks-heading\">Mentioned in</h2>"));
+    assert!(russia.contains("<h3>Companies</h3><ul><li><a href=\"../../companies/rusal/\">Rusal</a><blockquote>Rusal is based in Russia.</blockquote>"));
+    assert!(russia.contains("<h3>Countries</h3><ul><li><a href=\"../../countries/georgia/\">Georgia</a><blockquote>A country in the Caucasus, partner of Russia.</blockquote>"));
+    let china = page(&output, "countries/china/index.html");
+    assert!(china.contains("<h2>Partner of</h2>"));
+    assert!(china.contains("class=\"local-graph\""));
+    assert!(china.contains("<section class=\"related\""));
+}
+
+#[test]
+fn unlinked_mentions_and_orphans_are_warnings_with_positions() {
+    let outcome = check("links");
+    assert_eq!(
+        warnings(&outcome),
+        [
+            "content/companies/rusal.md:16:67 unlinked mention of `Georgia`",
+            "content/countries/russia.md:10:33 unlinked mention of `China`"
+        ]
+    );
+}
+
+#[test]
+fn resolution_errors_name_position_and_candidates() {
+    let outcome = check("links-errors");
+    assert_eq!(
+        errors(&outcome),
+        [
+            "content/companies/georgia-mining.md:4:15 `headquarters` must point at a country, but `rusal` is a company",
+            "content/companies/georgia-mining.md:6:12 `[[Georgia]]` is ambiguous: 2 entries have that title or alias",
+            "content/companies/georgia-mining.md:6:34 `[[atlantis]]` does not match any entry's id, title or alias",
+            "content/companies/georgia-mining.md:6:65 `russia` has no heading `#nope`",
+        ]
+    );
+    let help = |message: &str| {
+        outcome
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains(message))
+            .and_then(|d| d.help.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        help("ambiguous").contains("[[georgia-mining]]")
+            && help("ambiguous").contains("[[georgia]]")
+    );
+    assert_eq!(help("#nope"), "headings of `russia`: #economy");
+}
+
+#[test]
+fn did_you_mean_suggests_the_closest_id() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    crate::support::copy_fixture("links", dir.path());
+    std::fs::write(
+        dir.path().join("content/countries/typo.md"),
+        "---\ntitle: Typo\n---\nSee [[rusia]].\n",
+    )
+    .expect("write");
+    let options = lode::site::BuildOptions {
+        root: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let outcome = lode::site::check(&options).expect("runs");
+    let diagnostic = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("rusia"))
+        .expect("reported");
+    assert_eq!(diagnostic.location(), "content/countries/typo.md:4:5");
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some("did you mean `[[russia]]`?")
+    );
+}

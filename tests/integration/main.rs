@@ -1,0 +1,9 @@
+//! The one integration-test binary: fixture knowledge bases (folders under `tests/fixtures/`)
+//! built end to end through the library, with snapshots of the pages' main content.
+
+mod atlas;
+mod field_types;
+mod links;
+mod mistakes;
+mod support;
+mod writing;

@@ -1,0 +1,108 @@
+//! A knowledge base with many different mistakes: each is reported with the right
+//! `path:line:column`, all at once, and `lode check` exits 1.
+
+use crate::support::{check, errors, fixture};
+
+#[test]
+fn every_mistake_is_reported_at_its_position() {
+    let outcome = check("mistakes");
+    let found = errors(&outcome);
+    let expected = [
+        "content/countries/bad-event.md:5:18 month 13 does not exist",
+        "content/countries/bad-link.md:4:12 `frist` in `partners` is not the id of any entry",
+        "content/countries/bad-link.md:6:5 `[[nowhere]]` does not match any entry's id, title or alias",
+        "content/countries/bad-link.md:6:21 `first` has no heading `#missing-heading`",
+        "content/countries/bad-pattern.md:3:7 `usa` does not match the pattern of `iso2`",
+        "content/countries/bad-pattern.md:4:10 `example.org` is not an absolute address",
+        "content/countries/impossible-date.md:4:17 February 2025 has 28 days, not 30",
+        "content/countries/malformed.md:3:9 the front matter is not valid YAML: did not find expected ',' or ']'",
+        "content/countries/missing-title.md:1:1 missing `title`",
+        "content/countries/unknown-field.md:4:1 unknown field `reserve`",
+        "content/countries/unknown-unit.md:4:15 `Mtons` is not a known unit",
+        "content/countries/wrong-type.md:4:11 `partners` must name entries by id",
+        "content/countries/wrong-type.md:5:9 `opened` is not a value of `status`",
+        "content/minerals/first.md:2:1 duplicate id `first`",
+        "content/minerals/wrong-dimension.md:4:24 `kt` is a unit of mass, but this field is a price",
+        "content/notes/note.md:1:1 the folder `notes` has no kind",
+    ];
+    assert_eq!(found, expected, "all errors, sorted by file and position");
+    assert!(outcome.has_errors());
+}
+
+#[test]
+fn unknown_field_says_did_you_mean() {
+    let outcome = check("mistakes");
+    let diagnostic = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.message == "unknown field `reserve`")
+        .expect("reported");
+    assert_eq!(diagnostic.help.as_deref(), Some("did you mean `reserves`?"));
+    let rendered = diagnostic.render(false);
+    assert!(
+        rendered.contains("reserve: 3 Mt"),
+        "shows the offending line:\n{rendered}"
+    );
+    assert!(rendered.contains("^^^^^^^"), "marks the key:\n{rendered}");
+}
+
+#[test]
+fn duplicate_id_names_both_files() {
+    let outcome = check("mistakes");
+    let diagnostic = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.message == "duplicate id `first`")
+        .expect("reported");
+    assert!(
+        diagnostic
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("content/countries/first.md")
+    );
+}
+
+#[test]
+fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
+    let lode = env!("CARGO_BIN_EXE_lode");
+    let status = std::process::Command::new(lode)
+        .args(["check", "--root"])
+        .arg(fixture("mistakes"))
+        .output()
+        .expect("runs");
+    assert_eq!(status.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.contains("--> content/countries/unknown-field.md:4:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check failed: 16 error(s)"), "{stderr}");
+    let usage = std::process::Command::new(lode)
+        .args(["build", "--no-such-flag"])
+        .output()
+        .expect("runs");
+    assert_eq!(usage.status.code(), Some(2));
+    let json = std::process::Command::new(lode)
+        .args(["check", "--format", "json", "--root"])
+        .arg(fixture("mistakes"))
+        .output()
+        .expect("runs");
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert_eq!(parsed.as_array().map(Vec::len), Some(16 + 9));
+}
+
+#[test]
+fn a_bad_configuration_is_a_usage_error_with_position() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("lode.yaml"), "title: x\ntitel: y\n").expect("write");
+    let lode = env!("CARGO_BIN_EXE_lode");
+    let output = std::process::Command::new(lode)
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("lode.yaml:2:1"), "{stderr}");
+}

@@ -1,0 +1,90 @@
+//! The write stage: atomic, incremental, and safe with folders lode did not create.
+
+use crate::support::fixture;
+use lode::site::{self, BuildOptions};
+
+fn options(output: &std::path::Path) -> BuildOptions {
+    BuildOptions {
+        root: fixture("field-types"),
+        output: Some(output.to_path_buf()),
+        ..BuildOptions::default()
+    }
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_rewrites_no_file() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = dir.path().join("public");
+    let first = site::build(&options(&output)).expect("builds");
+    let written = first.written.expect("written").written;
+    assert!(written > 10);
+    let second = site::build(&options(&output)).expect("builds");
+    let report = second.written.expect("written");
+    assert_eq!(
+        (report.written, report.unchanged, report.removed),
+        (0, written, 0)
+    );
+}
+
+#[test]
+fn two_builds_give_byte_identical_output() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    site::build(&options(&a)).expect("builds");
+    site::build(&options(&b)).expect("builds");
+    let list = |root: &std::path::Path| {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                (
+                    entry
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(entry.path())
+                        .display()
+                        .to_string(),
+                    std::fs::read(entry.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(list(&a), list(&b));
+}
+
+#[test]
+fn refuses_a_foreign_non_empty_output_folder() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("thesis.docx"), "precious").expect("write");
+    let result = site::build(&options(dir.path()));
+    assert!(result.is_err());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("thesis.docx")).expect("still there"),
+        "precious"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = dir.path().join("public");
+    site::build(&options(&output)).expect("builds");
+    let before = std::fs::read(output.join("things/alpha/index.html")).expect("built");
+    let broken = BuildOptions {
+        root: fixture("mistakes"),
+        output: Some(output.clone()),
+        ..BuildOptions::default()
+    };
+    let outcome = site::build(&broken).expect("runs");
+    assert!(outcome.has_errors());
+    assert!(outcome.written.is_none());
+    assert_eq!(
+        std::fs::read(output.join("things/alpha/index.html")).expect("still there"),
+        before
+    );
+}
