@@ -6,4 +6,5 @@ mod field_types;
 mod links;
 mod mistakes;
 mod support;
+mod timeline;
 mod writing;
