@@ -105,6 +105,9 @@ pub struct Derived {
     pub related: Vec<Vec<usize>>,
     /// Per entry: undirected neighbours (sorted), for local graphs.
     pub neighbours: Vec<Vec<usize>>,
+    /// Per entry: indexes into `graph.edges` of the edges touching it, so a page finds its
+    /// edges without scanning all of them.
+    pub edges_by_node: Vec<Vec<usize>>,
     /// All events, in timeline order.
     pub timeline: Vec<TimelineEvent>,
     /// Per entry: indexes into `timeline` of the events involving it.
@@ -147,6 +150,7 @@ pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
         }
     }
     derived.layout = global_layout(graph, &neighbours);
+    derived.edges_by_node = edges_by_node(graph);
     derived.neighbours = neighbours;
     (derived, diagnostics)
 }
@@ -237,6 +241,17 @@ fn inverse_relations(graph: &Graph, rank: &[usize]) -> Vec<Vec<InverseRelation>>
                 .collect()
         })
         .collect()
+}
+
+fn edges_by_node(graph: &Graph) -> Vec<Vec<usize>> {
+    let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); graph.entries.len()];
+    for (position, edge) in graph.edges.iter().enumerate() {
+        by_node[edge.from].push(position);
+        if edge.to != edge.from {
+            by_node[edge.to].push(position);
+        }
+    }
+    by_node
 }
 
 fn neighbours(graph: &Graph) -> Vec<Vec<usize>> {

@@ -7,6 +7,10 @@
 //! with one decimal so the same input always gives the same bytes.
 
 use crate::layout::{LayoutInput, Point, default_iterations, layout};
+
+/// Iterations for a local graph: a few dozen nodes settle long before the global default, and
+/// every entry page draws one, so this is on the build's hot path.
+const LOCAL_ITERATIONS: usize = 80;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -134,7 +138,7 @@ fn place(nodes: &[SvgNode], lines: &[Line], seed: u64) -> Vec<Point> {
         node_count: nodes.len(),
         edges: &pairs,
         seed,
-        iterations: default_iterations(nodes.len()),
+        iterations: LOCAL_ITERATIONS.min(default_iterations(nodes.len())),
     });
     let anchor = match nodes.iter().position(|n| n.is_center) {
         Some(c) => raw[c],

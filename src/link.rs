@@ -109,6 +109,9 @@ impl Graph {
 struct BodyScan {
     headings: Vec<Heading>,
     links: Vec<RawLink>,
+    /// Byte ranges of plain text outside links, headings, code and footnote definitions: where
+    /// an unlinked mention may be.
+    text_runs: Vec<std::ops::Range<usize>>,
 }
 
 #[derive(Debug)]
@@ -157,6 +160,7 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     }
     edges.sort();
     edges.dedup();
+    let mentions = unlinked_mentions(&entries, &body_links, &scans, &names);
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
     let graph = Graph {
         schemas,
@@ -169,7 +173,7 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
         comparisons_intro,
     };
     diagnostics.extend(orphan_warnings(&graph));
-    diagnostics.extend(unlinked_mentions(&graph, &names));
+    diagnostics.extend(mentions);
     (graph, diagnostics)
 }
 
@@ -234,7 +238,28 @@ fn scan_body(body: &str) -> BodyScan {
     let mut scan = BodyScan::default();
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut excluded_depth = 0usize;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(
+                Tag::Link { .. }
+                | Tag::Heading { .. }
+                | Tag::Image { .. }
+                | Tag::CodeBlock(_)
+                | Tag::FootnoteDefinition(_),
+            ) => excluded_depth += 1,
+            Event::End(
+                TagEnd::Link
+                | TagEnd::Heading(_)
+                | TagEnd::Image
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => excluded_depth = excluded_depth.saturating_sub(1),
+            // Text events may be unescaped or smart-punctuated; keep the source range so
+            // offsets stay exact.
+            Event::Text(_) if excluded_depth == 0 => scan.text_runs.push(range.clone()),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level as u8, id.map(|id| id.to_string()), String::new()));
@@ -738,7 +763,12 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
 
 /// Plain text matching another entry's title or alias, in a body that never links to that
 /// entry: one warning per pair, at the first mention.
-fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
+fn unlinked_mentions(
+    entries: &[Entry],
+    body_links: &[Vec<BodyLink>],
+    scans: &[BodyScan],
+    names: &NameIndex,
+) -> Vec<Diagnostic> {
     let mut patterns: Vec<&str> = names
         .names
         .keys()
@@ -753,18 +783,17 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
     else {
         return Vec::new();
     };
-    let linked: Vec<BTreeSet<usize>> = graph
-        .body_links
-        .iter()
-        .map(|links| links.iter().map(|link| link.target).collect())
-        .collect();
-    let mut warnings: Vec<Diagnostic> = (0..graph.entries.len())
+    let mut warnings: Vec<Diagnostic> = (0..entries.len())
         .into_par_iter()
         .flat_map_iter(|index| {
-            let entry = &graph.entries[index];
+            let entry = &entries[index];
+            let body = entry.source.body();
+            let linked: BTreeSet<usize> =
+                body_links[index].iter().map(|link| link.target).collect();
             let mut reported = BTreeSet::new();
             let mut found = Vec::new();
-            for (text, offset) in plain_text_runs(entry.source.body()) {
+            for run in &scans[index].text_runs {
+                let text = &body[run.clone()];
                 for hit in matcher.find_iter(text) {
                     if !is_word_boundary(text, hit.start(), hit.end()) {
                         continue;
@@ -773,13 +802,10 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
                         continue;
                     };
                     for &target in targets {
-                        if target == index
-                            || linked[index].contains(&target)
-                            || !reported.insert(target)
-                        {
+                        if target == index || linked.contains(&target) || !reported.insert(target) {
                             continue;
                         }
-                        let target_entry = &graph.entries[target];
+                        let target_entry = &entries[target];
                         let diagnostic = Diagnostic::warning(
                             entry.source.path.clone(),
                             format!("unlinked mention of `{}`", target_entry.title),
@@ -793,7 +819,7 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
                         found.push(
                             entry
                                 .source
-                                .diagnostic_at_body_offset(diagnostic, offset + hit.start())
+                                .diagnostic_at_body_offset(diagnostic, run.start + hit.start())
                                 .span(hit.end() - hit.start()),
                         );
                     }
@@ -804,39 +830,6 @@ fn unlinked_mentions(graph: &Graph, names: &NameIndex) -> Vec<Diagnostic> {
         .collect();
     warnings.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
     warnings
-}
-
-/// Runs of plain text of a body (outside links, code, headings and HTML), with their offsets.
-fn plain_text_runs(body: &str) -> Vec<(&str, usize)> {
-    let mut runs = Vec::new();
-    let mut depth_excluded = 0usize;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(
-                Tag::Link { .. }
-                | Tag::Heading { .. }
-                | Tag::Image { .. }
-                | Tag::CodeBlock(_)
-                | Tag::FootnoteDefinition(_),
-            ) => depth_excluded += 1,
-            Event::End(
-                TagEnd::Link
-                | TagEnd::Heading(_)
-                | TagEnd::Image
-                | TagEnd::CodeBlock
-                | TagEnd::FootnoteDefinition,
-            ) => depth_excluded = depth_excluded.saturating_sub(1),
-            Event::Text(_) if depth_excluded == 0 => {
-                // Text events may be unescaped or smart-punctuated; use the source slice so
-                // offsets stay exact.
-                if let Some(text) = body.get(range.clone()) {
-                    runs.push((text, range.start));
-                }
-            }
-            _ => {}
-        }
-    }
-    runs
 }
 
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {

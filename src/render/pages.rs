@@ -333,7 +333,11 @@ impl Renderer<'_> {
             .collect();
         let mut edges = Vec::new();
         let mut seen = BTreeSet::new();
-        for edge in &graph.edges {
+        let touching: BTreeSet<usize> = chosen
+            .iter()
+            .flat_map(|&node| derived.edges_by_node[node].iter().copied())
+            .collect();
+        for edge in touching.into_iter().map(|position| &graph.edges[position]) {
             if let (Some(&from), Some(&to)) = (position.get(&edge.from), position.get(&edge.to))
                 && seen.insert((from.min(to), from.max(to)))
             {
