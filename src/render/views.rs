@@ -261,6 +261,8 @@ pub struct EventView {
     pub datetime: String,
     /// Year, for grouping (`2025`; `?` when unknown).
     pub year: String,
+    /// Month of the start, for grouping (`None` for year precision).
+    pub month: Option<u8>,
     /// Whether the date is a span.
     pub is_interval: bool,
     /// Title.
@@ -314,6 +316,11 @@ pub fn event_view(graph: &Graph, event: &TimelineEvent, root: &str) -> EventView
             .date
             .sort_year()
             .map_or_else(|| "?".to_string(), |year| year.to_string()),
+        month: event
+            .date
+            .start()
+            .or(event.date.end())
+            .and_then(|point| point.month),
         is_interval: event.date.is_interval(),
         title: event.title.clone(),
         url: format!("{root}{}", graph.entries[event.entry].url_path),
@@ -329,23 +336,72 @@ pub fn event_view(graph: &Graph, event: &TimelineEvent, root: &str) -> EventView
     }
 }
 
-/// Events grouped by year, in timeline order.
+/// Events of one month (or of the year itself, for year-precision dates), in timeline order.
 #[derive(Debug, Clone, Serialize)]
-pub struct YearGroup {
-    /// The year.
-    pub year: String,
+pub struct MonthGroup {
+    /// `March`, or empty for events dated only to the year.
+    pub month: String,
+    /// Anchor id (`y2025-03`, or `y2025-0` for year-only events).
+    pub id: String,
     /// Its events.
     pub events: Vec<EventView>,
 }
 
-/// Groups event views by year, keeping order.
+/// Events grouped by year and month, in timeline order.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGroup {
+    /// The year.
+    pub year: String,
+    /// Months of the year that have events.
+    pub months: Vec<MonthGroup>,
+    /// Number of events in the year.
+    pub count: usize,
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Groups event views by year, then month, keeping their order.
 pub fn group_by_year(events: Vec<EventView>) -> Vec<YearGroup> {
     let mut groups: Vec<YearGroup> = Vec::new();
     for event in events {
-        match groups.last_mut() {
-            Some(group) if group.year == event.year => group.events.push(event),
-            _ => groups.push(YearGroup {
+        let month_number = event.month;
+        let month = month_number
+            .and_then(|month| MONTH_NAMES.get(usize::from(month).saturating_sub(1)))
+            .map_or_else(String::new, |name| (*name).to_string());
+        let id = format!(
+            "y{}-{}",
+            event.year,
+            month_number.map_or_else(|| "0".to_string(), |month| format!("{month:02}"))
+        );
+        if groups.last().is_none_or(|group| group.year != event.year) {
+            groups.push(YearGroup {
                 year: event.year.clone(),
+                months: Vec::new(),
+                count: 0,
+            });
+        }
+        let Some(year) = groups.last_mut() else {
+            continue;
+        };
+        year.count += 1;
+        match year.months.last_mut() {
+            Some(group) if group.id == id => group.events.push(event),
+            _ => year.months.push(MonthGroup {
+                month,
+                id,
                 events: vec![event],
             }),
         }
@@ -360,7 +416,7 @@ pub fn density_svg(groups: &[YearGroup]) -> String {
     }
     let max = groups
         .iter()
-        .map(|group| group.events.len())
+        .map(|group| group.count)
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -372,7 +428,7 @@ pub fn density_svg(groups: &[YearGroup]) -> String {
         height + 16.0
     );
     for (position, group) in groups.iter().enumerate() {
-        let count = group.events.len();
+        let count = group.count;
         let bar_height = (count as f64 / max * height).max(2.0);
         let x = position as f64 * bar_width;
         svg.push_str(&format!(

@@ -1,20 +1,157 @@
-//! The real knowledge base, Rare Earth Atlas, checked as a contributor would.
+//! The real knowledge base, Rare Earth Atlas, held to its content standards: no errors, no
+//! warnings (so no orphans and no unlinked mentions), enough entries of each kind, every
+//! figure and event sourced, every entry summarised and written out.
 
-use lode::site::{self, BuildOptions};
+use lode::link::Graph;
+use lode::model::{FieldValue, Value};
+use lode::site::{self, BuildOptions, Timings};
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
+
+struct Atlas {
+    graph: Graph,
+    diagnostics: Vec<lode::diagnostics::Diagnostic>,
+    event_count: usize,
+}
+
+/// The atlas, analysed once for all the tests in this file.
+fn atlas() -> &'static Atlas {
+    static ATLAS: OnceLock<Atlas> = OnceLock::new();
+    ATLAS.get_or_init(|| {
+        let options = BuildOptions {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let config = site::load_config(&options).expect("lode.yaml is valid");
+        let mut diagnostics = Vec::new();
+        let analysis = site::analyse(&options, config, &mut Timings::default(), &mut diagnostics);
+        let event_count = analysis.derived.timeline.len();
+        Atlas {
+            graph: analysis.graph,
+            diagnostics,
+            event_count,
+        }
+    })
+}
 
 #[test]
-fn rare_earth_atlas_checks_without_errors() {
-    let options = BuildOptions {
-        root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
-        ..BuildOptions::default()
-    };
-    let outcome = site::check(&options).expect("lode.yaml is valid");
-    let errors: Vec<String> = outcome
+fn rare_earth_atlas_checks_without_errors_or_warnings() {
+    let rendered: Vec<String> = atlas()
         .diagnostics
         .iter()
-        .filter(|d| d.is_error())
         .map(|d| d.render(false))
         .collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(
+        rendered.is_empty(),
+        "{} diagnostics:\n{}",
+        rendered.len(),
+        rendered.join("\n")
+    );
+}
+
+#[test]
+fn every_kind_has_enough_entries() {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for entry in &atlas().graph.entries {
+        *counts.entry(entry.kind.as_str()).or_insert(0) += 1;
+    }
+    let minimum = [
+        ("country", 12),
+        ("mineral", 15),
+        ("company", 15),
+        ("proposal", 10),
+        ("person", 8),
+        ("event", 30),
+        ("source", 15),
+        ("comparison", 4),
+        ("page", 1),
+    ];
+    for (kind, at_least) in minimum {
+        let count = counts.get(kind).copied().unwrap_or(0);
+        assert!(
+            count >= at_least,
+            "{kind}: {count} entries, need at least {at_least} (all counts: {counts:?})"
+        );
+    }
+    assert!(
+        atlas().event_count >= 30,
+        "timeline has {} events",
+        atlas().event_count
+    );
+    assert!(atlas().graph.entry("about").is_some(), "an About page");
+}
+
+#[test]
+fn every_figure_and_event_cites_an_existing_source() {
+    let graph = &atlas().graph;
+    let is_source = |id: &str| graph.entry(id).is_some_and(|entry| entry.kind == "source");
+    let mut problems = Vec::new();
+    for entry in &graph.entries {
+        for field in &entry.fields {
+            match &field.value {
+                FieldValue::Single(Value::Quantity(_)) | FieldValue::Single(Value::Number(_)) => {
+                    problems.push(format!(
+                        "{}: `{}` has no source",
+                        entry.source.path, field.name
+                    ));
+                }
+                FieldValue::Claims(claims) => {
+                    for claim in claims {
+                        if matches!(claim.value, Value::Quantity(_) | Value::Number(_))
+                            && !claim
+                                .source
+                                .as_ref()
+                                .is_some_and(|source| is_source(&source.target))
+                        {
+                            problems.push(format!(
+                                "{}: a claim of `{}` has no existing source",
+                                entry.source.path, field.name
+                            ));
+                        }
+                    }
+                }
+                FieldValue::Single(_) => {}
+            }
+        }
+        for event in &entry.events {
+            if !event
+                .source
+                .as_ref()
+                .is_some_and(|source| is_source(&source.target))
+            {
+                problems.push(format!(
+                    "{}: event `{}` has no existing source",
+                    entry.source.path, event.title
+                ));
+            }
+        }
+        if entry.kind == "event" && !entry.sources.iter().any(|source| is_source(&source.target)) {
+            problems.push(format!(
+                "{}: event entry cites no source",
+                entry.source.path
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_entry_has_a_summary_and_at_least_150_words() {
+    let mut problems = Vec::new();
+    for entry in &atlas().graph.entries {
+        if entry
+            .summary
+            .as_deref()
+            .is_none_or(|summary| summary.trim().is_empty())
+        {
+            problems.push(format!("{}: no summary", entry.source.path));
+        }
+        let plain = lode::link::markdown_to_plain(entry.source.body(), |_| Some("x".to_string()));
+        let words = plain.split_whitespace().count();
+        if words < 150 {
+            problems.push(format!("{}: {words} words", entry.source.path));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -43,6 +43,8 @@ fn events_from_shuffled_files_come_out_in_order_with_precision_labels() {
         .find("Fifth of March")
         .expect("events: item on the timeline");
     assert!(fifth < other, "ties sort by title");
+    let march = "<h4 id=\"y2024-03\" class=\"month\">March 2024</h4>";
+    assert!(timeline.contains(march), "grouped by month");
     assert!(
         timeline.contains("<li class=\"event span\""),
         "intervals are marked as spans"
