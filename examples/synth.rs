@@ -677,16 +677,15 @@ impl Plan {
         exclude: usize,
         first: &[u32],
     ) -> Vec<usize> {
-        let mut out: Vec<usize> = first
-            .iter()
-            .map(|&s| s as usize)
-            .filter(|&s| s != exclude && kinds.contains(&self.entries[s].kind))
-            .collect();
-        out.dedup();
+        let mut out: Vec<usize> = Vec::new();
+        for &s in first {
+            let s = s as usize;
+            if s != exclude && kinds.contains(&self.entries[s].kind) && !out.contains(&s) {
+                out.push(s);
+            }
+        }
         let available: usize = kinds.iter().map(|k| self.of(*k).len()).sum();
-        let want = n
-            .max(out.len())
-            .min(available.saturating_sub(1).max(out.len()));
+        let want = n.min(available.saturating_sub(1)).max(out.len());
         let mut tries = 0;
         while out.len() < want && tries < 100 {
             tries += 1;
@@ -1766,7 +1765,13 @@ impl Body<'_> {
             let label = label.join(" ");
             (format!("[[{}|{label}]]", e.id), format!("[{label}]({url})"))
         } else if r < 0.45 {
-            (format!("[[{}]]", e.title), format!("[{}]({url})", e.title))
+            // By title, or by alias when the entry has one (resolved case-insensitively).
+            let name = if !e.alias.is_empty() && self.rng.chance(0.5) {
+                &e.alias
+            } else {
+                &e.title
+            };
+            (format!("[[{name}]]"), format!("[{name}]({url})"))
         } else if r < 0.48 {
             (
                 format!("[[{}/{}]]", e.kind.section(), e.id),

@@ -45,7 +45,10 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
+    /// Files staged because they are new or changed.
     files: Mutex<BTreeSet<String>>,
+    /// Files whose bytes equal the output's copy: never staged, left alone.
+    unchanged: Mutex<BTreeSet<String>>,
 }
 
 /// What a commit did.
@@ -71,6 +74,7 @@ pub fn prepare(output: &Path) -> Result<Staging, WriteError> {
         output: output.to_path_buf(),
         staging,
         files: Mutex::new(BTreeSet::new()),
+        unchanged: Mutex::new(BTreeSet::new()),
     })
 }
 
@@ -102,8 +106,16 @@ fn staging_path(output: &Path) -> PathBuf {
 }
 
 impl Staging {
-    /// Stages one file (`relative` uses `/`). Safe to call from several threads.
+    /// Stages one file (`relative` uses `/`). Safe to call from several threads. A file whose
+    /// bytes equal the output's current copy is not staged at all, so a rebuild with nothing
+    /// changed writes nothing.
     pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        if output_has_bytes(&self.output.join(relative), bytes) {
+            if let Ok(mut unchanged) = self.unchanged.lock() {
+                unchanged.insert(relative.to_string());
+            }
+            return Ok(());
+        }
         let path = self.staging.join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
@@ -115,32 +127,39 @@ impl Staging {
         Ok(())
     }
 
-    /// Moves changed files into the output, leaves unchanged ones, removes stale ones.
+    /// Moves changed files into the output (atomic renames), leaves unchanged ones, removes
+    /// stale ones.
     pub fn commit(self) -> Result<WriteReport, WriteError> {
-        let mut report = WriteReport::default();
         std::fs::create_dir_all(&self.output).map_err(io_error(&self.output))?;
-        let files = self
+        let staged = self
             .files
             .lock()
             .map(|files| files.clone())
             .unwrap_or_default();
-        for relative in &files {
-            let staged = self.staging.join(relative);
+        let unchanged = self
+            .unchanged
+            .lock()
+            .map(|files| files.clone())
+            .unwrap_or_default();
+        let mut report = WriteReport {
+            unchanged: unchanged.len(),
+            ..WriteReport::default()
+        };
+        for relative in &staged {
+            let source = self.staging.join(relative);
             let target = self.output.join(relative);
-            if same_bytes(&staged, &target) {
-                report.unchanged += 1;
-                continue;
-            }
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
             if target.is_dir() {
                 std::fs::remove_dir_all(&target).map_err(io_error(&target))?;
             }
-            std::fs::rename(&staged, &target).map_err(io_error(&target))?;
+            std::fs::rename(&source, &target).map_err(io_error(&target))?;
             report.written += 1;
         }
-        report.removed = remove_stale(&self.output, &files)?;
+        let mut keep = staged;
+        keep.extend(unchanged);
+        report.removed = remove_stale(&self.output, &keep)?;
         let marker = self.output.join(MARKER_FILE);
         if !marker.is_file() {
             std::fs::write(&marker, "This folder is written by lode. `lode build` may replace or delete any file in it.\n").map_err(io_error(&marker))?;
@@ -156,16 +175,13 @@ impl Staging {
     }
 }
 
-/// Compares sizes first, then bytes, so unchanged files cost one read each.
-fn same_bytes(a: &Path, b: &Path) -> bool {
-    let (Ok(meta_a), Ok(meta_b)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
-        return false;
-    };
-    if !meta_b.is_file() || meta_a.len() != meta_b.len() {
-        return false;
-    }
-    match (std::fs::read(a), std::fs::read(b)) {
-        (Ok(bytes_a), Ok(bytes_b)) => bytes_a == bytes_b,
+/// Whether `path` is a file holding exactly `bytes` (sizes first, so most changed files cost
+/// no read).
+fn output_has_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() && metadata.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|existing| existing == bytes)
+        }
         _ => false,
     }
 }

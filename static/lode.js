@@ -456,6 +456,7 @@
     var entityInput = document.getElementById("filter-entity");
     var events = Array.prototype.slice.call(document.querySelectorAll("li.event"));
     var years = Array.prototype.slice.call(document.querySelectorAll("section.year"));
+    var lists = Array.prototype.slice.call(document.querySelectorAll("section.year ol.events"));
     if (!events.length) {
       return;
     }
@@ -499,6 +500,16 @@
         event.li.hidden = !visible;
         if (visible) {
           shown++;
+        }
+      });
+      // A list (one month, or the events dated only to the year) with nothing left to show
+      // is hidden with its month heading, and a year with nothing left with its heading.
+      lists.forEach(function (list) {
+        var empty = !list.querySelector("li.event:not([hidden])");
+        list.hidden = empty;
+        var heading = list.previousElementSibling;
+        if (heading && heading.classList.contains("month")) {
+          heading.hidden = empty;
         }
       });
       years.forEach(function (section) {

@@ -614,31 +614,55 @@ async function browserChecks(base) {
         const descending = await names();
         assert(JSON.stringify(descending) === JSON.stringify([...ascending].reverse()), "descending order is not the reverse of ascending");
         assert(JSON.stringify(descending) !== JSON.stringify(ascending), "the order did not change");
-        // A numeric column sorts by number, not by text.
-        const numeric = await page.evaluate(() => {
-          const table = document.querySelector("table.sortable");
-          const header = table.tHead.rows[0].cells;
-          for (let column = 1; column < header.length; column++) {
-            const keys = [...table.tBodies[0].rows].map((row) => row.cells[column] && row.cells[column].getAttribute("data-sort")).filter((key) => key && /^-?\d/.test(key));
-            if (keys.length >= 2) {
-              return column;
-            }
-          }
-          return -1;
-        });
-        if (numeric > 0) {
-          await page.locator(`table.sortable thead th >> nth=${numeric}`).locator("button").click();
-          const keys = await page.evaluate((column) => [...document.querySelector("table.sortable").tBodies[0].rows].map((row) => row.cells[column].getAttribute("data-sort")).filter((key) => key && /^-?\d/.test(key)).map(Number), numeric);
-          for (let i = 1; i < keys.length; i++) {
-            assert(keys[i - 1] <= keys[i], `numeric column ${numeric} not ascending: ${keys.join(", ")}`);
-          }
-          const sorted = await page.locator("table.sortable thead th[aria-sort]").count();
-          assert(sorted === 1, `${sorted} headers carry aria-sort; one expected`);
-        }
         return problems.join("\n");
       } finally {
         await page.close();
       }
+    });
+
+    await check("sortable table: numbers sort as numbers", async () => {
+      // The first kind index with a column of numbers (zero-padded sort keys of quantities).
+      for (const kind of kinds) {
+        const { page, problems } = await open(context2, base + kind);
+        try {
+          const column = await page.evaluate(() => {
+            const table = document.querySelector("table.sortable");
+            if (!table || !table.tBodies[0]) {
+              return -1;
+            }
+            const header = table.tHead.rows[0].cells;
+            for (let column = 1; column < header.length; column++) {
+              const keys = [...table.tBodies[0].rows].map((row) => row.cells[column] && row.cells[column].getAttribute("data-sort")).filter(Boolean);
+              if (keys.length >= 3 && new Set(keys).size >= 3 && keys.every((key) => /^-?\d+(\.\d+)?$/.test(key))) {
+                return column;
+              }
+            }
+            return -1;
+          });
+          if (column < 0) {
+            continue;
+          }
+          const keysOf = () => page.evaluate((c) => [...document.querySelector("table.sortable").tBodies[0].rows].map((row) => row.cells[c].getAttribute("data-sort")), column);
+          const button = page.locator(`table.sortable thead th >> nth=${column}`).locator("button");
+          for (const direction of ["ascending", "descending"]) {
+            await button.click();
+            const keys = await keysOf();
+            const numbers = keys.filter(Boolean).map(Number);
+            for (let i = 1; i < numbers.length; i++) {
+              const ordered = direction === "ascending" ? numbers[i - 1] <= numbers[i] : numbers[i - 1] >= numbers[i];
+              assert(ordered, `${kind} column ${column} not ${direction}: ${numbers.join(", ")}`);
+            }
+            const firstEmpty = keys.indexOf("");
+            assert(firstEmpty < 0 || keys.slice(firstEmpty).every((key) => key === ""), `${kind}: empty cells are not last when ${direction}`);
+          }
+          const sorted = await page.locator("table.sortable thead th[aria-sort]").count();
+          assert(sorted === 1, `${sorted} headers carry aria-sort; one expected`);
+          return problems.join("\n");
+        } finally {
+          await page.close();
+        }
+      }
+      return "no kind index has a column of numbers with three or more distinct values to sort";
     });
 
     if (comparison) {
@@ -674,6 +698,11 @@ async function browserChecks(base) {
           assert(wrong === 0, `kind ${kind}: ${wrong} shown events do not involve that kind`);
           const emptyYears = await page.locator("section.year:not([hidden])").evaluateAll((list) => list.filter((section) => !section.querySelector("li.event:not([hidden])")).length);
           assert(emptyYears === 0, `kind ${kind}: ${emptyYears} empty year sections still shown`);
+          const emptyMonths = await page.locator("section.year:not([hidden]) .month:not([hidden])").evaluateAll((list) => list.filter((heading) => {
+            const events = heading.nextElementSibling;
+            return !events || !events.querySelector("li.event:not([hidden])");
+          }).length);
+          assert(emptyMonths === 0, `kind ${kind}: ${emptyMonths} month headings shown without events`);
           const count = await page.locator("#timeline-filters [role=status]").textContent();
           assert(count.includes(String(shown)), `kind ${kind}: the count says "${count}", ${shown} shown`);
           if (shown > 0 && shown < total) {

@@ -18,7 +18,16 @@ fn a_second_build_with_nothing_changed_rewrites_no_file() {
     let first = site::build(&options(&output)).expect("builds");
     let written = first.written.expect("written").written;
     assert!(written > 10);
+    let page = output.join("things/alpha/index.html");
+    let modified = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("built")
+    };
+    let before = modified(&page);
+    std::thread::sleep(std::time::Duration::from_millis(20));
     let second = site::build(&options(&output)).expect("builds");
+    assert_eq!(modified(&page), before, "the file was not rewritten");
     let report = second.written.expect("written");
     assert_eq!(
         (report.written, report.unchanged, report.removed),
