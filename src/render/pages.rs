@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most nodes drawn in a local graph, so it stays readable.
-const LOCAL_GRAPH_LIMIT: usize = 24;
+const LOCAL_GRAPH_LIMIT: usize = 16;
 
 /// Renders every page; returns template and sink errors.
 pub fn render_pages(

@@ -760,11 +760,17 @@ async function browserChecks(base) {
           if (overflow > 1) {
             const culprits = await page.evaluate(() => {
               const width = document.documentElement.clientWidth;
-              return [...document.querySelectorAll("body *")]
-                .filter((element) => element.getBoundingClientRect().right > width + 1)
-                .filter((element) => !element.closest(".table-wrap, pre"))
+              // The innermost elements that stick out; those outside scroll boxes first.
+              const wide = [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > width + 1);
+              const leaves = wide.filter((element) => !wide.some((other) => other !== element && element.contains(other)));
+              const scrolled = (element) => !!element.closest(".table-wrap, pre");
+              return [...leaves.filter((element) => !scrolled(element)), ...leaves.filter(scrolled)]
                 .slice(0, 3)
-                .map((element) => element.tagName.toLowerCase() + (element.className && typeof element.className === "string" ? "." + element.className.split(" ").join(".") : ""));
+                .map((element) => {
+                  const name = element.getAttribute("class");
+                  const parent = element.parentElement ? element.parentElement.tagName.toLowerCase() + " > " : "";
+                  return parent + element.tagName.toLowerCase() + (name ? "." + name.trim().split(/\s+/).join(".") : "");
+                });
             });
             wide.push(`/${relative}: ${overflow}px too wide (${culprits.join(", ")})`);
           }
