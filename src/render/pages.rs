@@ -920,7 +920,14 @@ fn bar_chart_svg(
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
     let row_height = 22.0;
-    let label_width = 300.0;
+    // The label column fits the longest label (about 7 units a character at the chart's font
+    // size), within bounds that keep the bars readable.
+    let longest = bars
+        .iter()
+        .map(|bar| bar.0.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let label_width = (longest * 7.0 + 16.0).clamp(120.0, 460.0);
     let chart_width = 360.0;
     let height = row_height * bars.len() as f64 + 30.0;
     let title_id = format!("chart-{column_index}");

@@ -118,7 +118,7 @@ pub fn citation_html(graph: &Graph, source: usize, root: &str) -> String {
     if let Some(date) = &entry.date {
         html.push_str(&format!(
             " (<time datetime=\"{}\">{}</time>)",
-            escape_html(&date.iso()),
+            escape_html(&date_datetime(date)),
             escape_html(&date.display())
         ));
     }
@@ -126,11 +126,29 @@ pub fn citation_html(graph: &Graph, source: usize, root: &str) -> String {
     if let Some(Value::Url(url)) = single_value(entry, "url") {
         html.push_str(&format!(
             " <a class=\"external\" href=\"{}\" rel=\"noopener\">{}</a>",
-            escape_html(url),
+            url_attribute(url),
             escape_html(&shorten_url(url))
         ));
     }
     html
+}
+
+/// Percent-encodes the characters that may not appear in a URL (`[`, space, `"`, …) so an
+/// address copied as-is from a browser still makes a valid `href`.
+pub fn url_attribute(url: &str) -> String {
+    let mut encoded = String::with_capacity(url.len());
+    for ch in url.chars() {
+        match ch {
+            ' ' | '"' | '<' | '>' | '[' | ']' | '\\' | '^' | '`' | '{' | '|' | '}' => {
+                let mut buffer = [0u8; 4];
+                for byte in ch.encode_utf8(&mut buffer).bytes() {
+                    encoded.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            other => encoded.push(other),
+        }
+    }
+    escape_html(&encoded)
 }
 
 fn shorten_url(url: &str) -> String {
@@ -175,7 +193,7 @@ pub fn value_html(graph: &Graph, value: &Value, root: &str) -> String {
         Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_string(),
         Value::Url(url) => format!(
             "<a class=\"external\" href=\"{}\" rel=\"noopener\">{}</a>",
-            escape_html(url),
+            url_attribute(url),
             escape_html(&shorten_url(url))
         ),
         Value::List(items) => items
@@ -424,7 +442,7 @@ pub fn density_svg(groups: &[YearGroup]) -> String {
     let height = 60.0;
     let width = bar_width * groups.len() as f64;
     let mut svg = format!(
-        "<svg class=\"density\" viewBox=\"0 0 {width:.0} {:.0}\" role=\"img\" aria-labelledby=\"density-title\"><title id=\"density-title\">Events per year</title>",
+        "<svg class=\"density\" viewBox=\"0 0 {width:.0} {:.0}\" role=\"group\" aria-labelledby=\"density-title\"><title id=\"density-title\">Events per year</title>",
         height + 16.0
     );
     for (position, group) in groups.iter().enumerate() {
@@ -432,13 +450,14 @@ pub fn density_svg(groups: &[YearGroup]) -> String {
         let bar_height = (count as f64 / max * height).max(2.0);
         let x = position as f64 * bar_width;
         svg.push_str(&format!(
-            "<a href=\"#y{year}\"><title>{year}: {count} events</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_height:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">{year}</text></a>",
+            "<a href=\"#y{year}\"><title>{year}: {count} {noun}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_height:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">{year}</text></a>",
             x + 4.0,
             height - bar_height,
             bar_width - 8.0,
             x + bar_width / 2.0,
             height + 12.0,
-            year = escape_html(&group.year)
+            year = escape_html(&group.year),
+            noun = if count == 1 { "event" } else { "events" }
         ));
     }
     svg.push_str("</svg>");
@@ -456,4 +475,18 @@ pub fn events_for(
         .iter()
         .map(|&position| event_view(graph, &derived.timeline[position], root))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_attribute_encodes_characters_not_allowed_in_urls() {
+        assert_eq!(
+            url_attribute("https://x.org/a-[[b]]?q=1&r=2"),
+            "https://x.org/a-%5B%5Bb%5D%5D?q=1&amp;r=2"
+        );
+        assert_eq!(url_attribute("https://x.org/plain"), "https://x.org/plain");
+    }
 }
