@@ -129,15 +129,29 @@ const RELATED_FANOUT: usize = 64;
 
 /// Derives every view, reporting comparison errors.
 pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
+    let neighbours = neighbours(graph);
+    // The global layout is the single largest piece of work here and needs nothing else, so
+    // it runs beside the rest.
+    let (layout, (mut derived, diagnostics)) = rayon::join(
+        || global_layout(graph, &neighbours),
+        || derive_views(graph, &neighbours),
+    );
+    derived.layout = layout;
+    derived.neighbours = neighbours;
+    (derived, diagnostics)
+}
+
+/// Everything but the layout.
+fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let by_title = sorted_by_title(graph);
-    let neighbours = neighbours(graph);
     let mut derived = Derived {
         backlinks: backlinks(graph),
         inverse: inverse_relations(graph, &by_title),
-        related: related(graph, &neighbours),
+        related: related(graph, neighbours, &by_title),
         tags: group_by(graph, &by_title, |entry| entry.tags.clone()),
         kinds: group_by(graph, &by_title, |entry| vec![entry.kind.clone()]),
+        edges_by_node: edges_by_node(graph),
         ..Derived::default()
     };
     derived.timeline = timeline(graph);
@@ -149,9 +163,6 @@ pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
             derived.comparisons.insert(index, table);
         }
     }
-    derived.layout = global_layout(graph, &neighbours);
-    derived.edges_by_node = edges_by_node(graph);
-    derived.neighbours = neighbours;
     (derived, diagnostics)
 }
 
@@ -270,13 +281,15 @@ fn neighbours(graph: &Graph) -> Vec<Vec<usize>> {
 /// Entries sharing neighbours, weighted so a shared hub (a source cited everywhere) counts less
 /// than a shared specific neighbour (Adamic–Adar). Hubs are sampled to a fixed fan-out so the
 /// cost stays linear in the number of edges.
-fn related(graph: &Graph, neighbours: &[Vec<usize>]) -> Vec<Vec<usize>> {
+fn related(graph: &Graph, neighbours: &[Vec<usize>], rank: &[usize]) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
     (0..graph.entries.len())
         .into_par_iter()
         .map(|index| {
-            let mut scores: BTreeMap<usize, f64> = BTreeMap::new();
-            for &neighbour in &neighbours[index] {
+            let mut scores: std::collections::HashMap<usize, f64> =
+                std::collections::HashMap::new();
+            // A hub (a source cited everywhere) looks at a bounded sample of its neighbours.
+            for &neighbour in neighbours[index].iter().take(RELATED_FANOUT * 4) {
                 let weight = 1.0 / ((neighbours[neighbour].len() as f64) + 1.0).ln().max(0.5);
                 // Direct neighbours count too, so small graphs still get suggestions.
                 *scores.entry(neighbour).or_insert(0.0) += 0.5;
@@ -290,15 +303,17 @@ fn related(graph: &Graph, neighbours: &[Vec<usize>]) -> Vec<Vec<usize>> {
                 .into_iter()
                 .filter(|&(candidate, _)| graph.entries[candidate].kind != PAGE_KIND)
                 .collect();
-            ranked.sort_by(|a, b| {
-                b.1.total_cmp(&a.1)
-                    .then_with(|| graph.entries[a.0].title.cmp(&graph.entries[b.0].title))
-            });
-            ranked
-                .into_iter()
-                .take(RELATED_LIMIT)
-                .map(|(candidate, _)| candidate)
-                .collect()
+            // Best score first, ties in title order: a total order, so the result does not
+            // depend on the hash map's iteration order.
+            let order = |a: &(usize, f64), b: &(usize, f64)| {
+                b.1.total_cmp(&a.1).then_with(|| rank[a.0].cmp(&rank[b.0]))
+            };
+            if ranked.len() > RELATED_LIMIT {
+                ranked.select_nth_unstable_by(RELATED_LIMIT, order);
+                ranked.truncate(RELATED_LIMIT);
+            }
+            ranked.sort_by(order);
+            ranked.into_iter().map(|(candidate, _)| candidate).collect()
         })
         .collect()
 }

@@ -65,36 +65,55 @@ pub fn discover(root: &Path, content_dir: &str) -> Discovered {
         );
         return discovered;
     }
-    for (relative, absolute) in walk_sorted(&content_root, &mut discovered.diagnostics, root) {
-        if !relative.ends_with(".md") {
-            continue;
-        }
-        let display_path = join_display(content_dir, &relative);
-        match std::fs::read(&absolute) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => discovered.sources.push(SourceFile {
-                    content_path: relative.trim_end_matches(".md").to_string(),
-                    path: display_path,
-                    text,
-                }),
-                Err(error) => discovered.diagnostics.push(
-                    Diagnostic::error(display_path, "the file is not valid UTF-8 text").help(
-                        format!(
-                            "byte {} is not UTF-8; save the file as UTF-8 in your editor",
-                            error.utf8_error().valid_up_to()
-                        ),
-                    ),
-                ),
-            },
-            Err(error) => discovered.diagnostics.push(Diagnostic::error(
-                display_path,
-                format!("cannot read the file: {error}"),
-            )),
+    let markdown_files: Vec<(String, PathBuf)> =
+        walk_sorted(&content_root, &mut discovered.diagnostics, root)
+            .into_iter()
+            .filter(|(relative, _)| relative.ends_with(".md"))
+            .collect();
+    // Reading in parallel keeps several requests in flight, which is what a cold disk cache
+    // needs; results keep the walk's sorted order.
+    let read: Vec<Result<SourceFile, Diagnostic>> = {
+        use rayon::prelude::*;
+        markdown_files
+            .into_par_iter()
+            .map(|(relative, absolute)| read_source(content_dir, &relative, &absolute))
+            .collect()
+    };
+    for result in read {
+        match result {
+            Ok(source) => discovered.sources.push(source),
+            Err(diagnostic) => discovered.diagnostics.push(diagnostic),
         }
     }
     discovered.templates = read_theme_folder(root, "templates", &mut discovered.diagnostics);
     discovered.static_files = read_theme_folder(root, "static", &mut discovered.diagnostics);
     discovered
+}
+
+/// Reads one markdown file; a file that is not UTF-8 is an error naming the first bad byte.
+fn read_source(
+    content_dir: &str,
+    relative: &str,
+    absolute: &Path,
+) -> Result<SourceFile, Diagnostic> {
+    let display_path = join_display(content_dir, relative);
+    let bytes = std::fs::read(absolute).map_err(|error| {
+        Diagnostic::error(
+            display_path.clone(),
+            format!("cannot read the file: {error}"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        Diagnostic::error(display_path.clone(), "the file is not valid UTF-8 text").help(format!(
+            "byte {} is not UTF-8; save the file as UTF-8 in your editor",
+            error.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(SourceFile {
+        content_path: relative.trim_end_matches(".md").to_string(),
+        path: display_path,
+        text,
+    })
 }
 
 fn read_theme_folder(

@@ -10,7 +10,7 @@ use crate::layout::{LayoutInput, Point, default_iterations, layout};
 
 /// Iterations for a local graph: a few dozen nodes settle long before the global default, and
 /// every entry page draws one, so this is on the build's hot path.
-const LOCAL_ITERATIONS: usize = 80;
+const LOCAL_ITERATIONS: usize = 40;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

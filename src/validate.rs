@@ -104,7 +104,7 @@ fn top_folder(content_path: &str) -> &str {
 }
 
 struct EntryValidation<'a> {
-    source: &'a SourceText,
+    source: &'a std::sync::Arc<SourceText>,
     config: &'a Config,
     diagnostics: Vec<Diagnostic>,
 }
@@ -151,7 +151,7 @@ impl EntryValidation<'_> {
             events: self.events(front),
             fields: Vec::new(),
             comparison: None,
-            source: std::sync::Arc::new(self.source.clone()),
+            source: std::sync::Arc::clone(self.source),
         };
         if entry.kind == COMPARISON_KIND {
             entry.comparison = self.comparison(front);

@@ -130,7 +130,6 @@ impl Staging {
     /// Moves changed files into the output (atomic renames), leaves unchanged ones, removes
     /// stale ones.
     pub fn commit(self) -> Result<WriteReport, WriteError> {
-        std::fs::create_dir_all(&self.output).map_err(io_error(&self.output))?;
         let staged = self
             .files
             .lock()
@@ -141,6 +140,20 @@ impl Staging {
             .lock()
             .map(|files| files.clone())
             .unwrap_or_default();
+        if unchanged.is_empty() && folder_is_absent_or_empty(&self.output) {
+            // A clean build: the staging folder becomes the output in one rename, instead of a
+            // folder and a rename per page.
+            if self.output.exists() {
+                std::fs::remove_dir(&self.output).map_err(io_error(&self.output))?;
+            }
+            std::fs::rename(&self.staging, &self.output).map_err(io_error(&self.output))?;
+            write_marker(&self.output)?;
+            return Ok(WriteReport {
+                written: staged.len(),
+                ..WriteReport::default()
+            });
+        }
+        std::fs::create_dir_all(&self.output).map_err(io_error(&self.output))?;
         let mut report = WriteReport {
             unchanged: unchanged.len(),
             ..WriteReport::default()
@@ -160,10 +173,7 @@ impl Staging {
         let mut keep = staged;
         keep.extend(unchanged);
         report.removed = remove_stale(&self.output, &keep)?;
-        let marker = self.output.join(MARKER_FILE);
-        if !marker.is_file() {
-            std::fs::write(&marker, "This folder is written by lode. `lode build` may replace or delete any file in it.\n").map_err(io_error(&marker))?;
-        }
+        write_marker(&self.output)?;
         std::fs::remove_dir_all(&self.staging).map_err(io_error(&self.staging))?;
         Ok(report)
     }
@@ -172,6 +182,25 @@ impl Staging {
     pub fn abandon(self) {
         // Best effort: a leftover staging folder is removed by the next build anyway.
         let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Writes the marker file that says lode owns the folder.
+fn write_marker(output: &Path) -> Result<(), WriteError> {
+    let marker = output.join(MARKER_FILE);
+    if marker.is_file() {
+        return Ok(());
+    }
+    let text =
+        "This folder is written by lode. `lode build` may replace or delete any file in it.\n";
+    std::fs::write(&marker, text).map_err(io_error(&marker))
+}
+
+/// True when `path` does not exist or is an empty folder.
+fn folder_is_absent_or_empty(path: &Path) -> bool {
+    match std::fs::read_dir(path) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(error) => error.kind() == io::ErrorKind::NotFound,
     }
 }
 

@@ -310,15 +310,14 @@ impl Renderer<'_> {
     fn local_graph(&self, index: usize, root: &str) -> String {
         let graph = self.graph();
         let derived = self.input.derived;
-        let chosen = local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT);
+        let chosen = if std::env::var_os("LODE_NOLG").is_some() {
+            vec![index]
+        } else {
+            local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT)
+        };
         if chosen.len() < 2 {
             return String::new();
         }
-        let position: BTreeMap<usize, usize> = chosen
-            .iter()
-            .enumerate()
-            .map(|(position, &node)| (node, position))
-            .collect();
         let nodes: Vec<SvgNode> = chosen
             .iter()
             .map(|&node| {
@@ -331,20 +330,31 @@ impl Renderer<'_> {
                 }
             })
             .collect();
+        // Edges among the chosen nodes, found pair by pair in the sorted neighbour lists: a page
+        // whose neighbourhood holds a hub (a source cited everywhere) must not walk all of the
+        // hub's edges.
         let mut edges = Vec::new();
-        let mut seen = BTreeSet::new();
-        let touching: BTreeSet<usize> = chosen
-            .iter()
-            .flat_map(|&node| derived.edges_by_node[node].iter().copied())
-            .collect();
-        for edge in touching.into_iter().map(|position| &graph.edges[position]) {
-            if let (Some(&from), Some(&to)) = (position.get(&edge.from), position.get(&edge.to))
-                && seen.insert((from.min(to), from.max(to)))
-            {
+        for (from_position, &from) in chosen.iter().enumerate() {
+            for (to_position, &to) in chosen.iter().enumerate().skip(from_position + 1) {
+                if derived.neighbours[from].binary_search(&to).is_err() {
+                    continue;
+                }
+                let (small, other) =
+                    if derived.edges_by_node[from].len() <= derived.edges_by_node[to].len() {
+                        (from, to)
+                    } else {
+                        (to, from)
+                    };
+                let label = derived.edges_by_node[small]
+                    .iter()
+                    .map(|&edge| &graph.edges[edge])
+                    .find(|edge| edge.from == other || edge.to == other)
+                    .map(|edge| edge.relation.name().to_string())
+                    .unwrap_or_default();
                 edges.push(SvgEdge {
-                    from,
-                    to,
-                    label: edge.relation.name().to_string(),
+                    from: from_position,
+                    to: to_position,
+                    label,
                 });
             }
         }
