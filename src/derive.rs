@@ -14,13 +14,13 @@ use crate::schema::{COMPARISON_KIND, FieldType, PAGE_KIND, diagnostic_at_path};
 use crate::yaml_position::PathSegment;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A link from another entry's body, with the sentence it stands in.
+/// A link from another entry's body; its sentence is read from the body when rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backlink {
     /// The entry whose body links here.
     pub from: usize,
-    /// The sentence around the link.
-    pub sentence: String,
+    /// Byte offset of the link in that entry's body.
+    pub body_offset: usize,
 }
 
 /// Entries pointing at this one through a field, under that field's `inverse` label.
@@ -207,7 +207,7 @@ fn backlinks(graph: &Graph) -> Vec<Vec<Backlink>> {
             if link.target != from && seen.insert(link.target) {
                 backlinks[link.target].push(Backlink {
                     from,
-                    sentence: link.sentence.clone(),
+                    body_offset: link.body_offset,
                 });
             }
         }

@@ -72,8 +72,6 @@ pub struct BodyLink {
     pub target: usize,
     /// The heading id on the target, if the link named one.
     pub anchor: Option<String>,
-    /// The sentence the link stands in, as plain text, for the target's backlinks.
-    pub sentence: String,
 }
 
 /// The knowledge graph: validated entries, their resolved links, and the typed edges.
@@ -109,9 +107,10 @@ impl Graph {
 struct BodyScan {
     headings: Vec<Heading>,
     links: Vec<RawLink>,
-    /// Byte ranges of plain text outside links, headings, code and footnote definitions: where
-    /// an unlinked mention may be.
-    text_runs: Vec<std::ops::Range<usize>>,
+    /// First mention of each title or alias pattern in plain text (outside links, headings,
+    /// code and footnotes): (pattern, byte offset, length). Kept instead of the text itself,
+    /// so memory does not grow with the bodies.
+    mentions: Vec<(usize, usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -120,7 +119,6 @@ struct RawLink {
     length: usize,
     target: String,
     is_wikilink: bool,
-    sentence: String,
 }
 
 /// Resolves every reference of every entry into the graph.
@@ -134,9 +132,10 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
     let names = NameIndex::new(&entries);
+    let matcher = MentionMatcher::new(&names);
     let scans: Vec<BodyScan> = entries
         .par_iter()
-        .map(|entry| scan_body(entry.source.body()))
+        .map(|entry| scan_body(entry.source.body(), matcher.as_ref()))
         .collect();
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
@@ -160,7 +159,10 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     }
     edges.sort();
     edges.dedup();
-    let mentions = unlinked_mentions(&entries, &body_links, &scans, &names);
+    let mentions = match &matcher {
+        Some(matcher) => unlinked_mentions(&entries, &body_links, &scans, &names, matcher),
+        None => Vec::new(),
+    };
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
     let graph = Graph {
         schemas,
@@ -233,8 +235,9 @@ impl NameIndex {
     }
 }
 
-/// One parse of a body: headings with their ids, and every link with its sentence.
-fn scan_body(body: &str) -> BodyScan {
+/// One parse of a body: headings with their ids, every link, and the first mention of each
+/// title or alias (`matcher` finds them).
+fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodyScan {
     let mut scan = BodyScan::default();
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
@@ -257,7 +260,11 @@ fn scan_body(body: &str) -> BodyScan {
             ) => excluded_depth = excluded_depth.saturating_sub(1),
             // Text events may be unescaped or smart-punctuated; keep the source range so
             // offsets stay exact.
-            Event::Text(_) if excluded_depth == 0 => scan.text_runs.push(range.clone()),
+            Event::Text(_) if excluded_depth == 0 => {
+                if let (Some(matcher), Some(text)) = (matcher, body.get(range.clone())) {
+                    matcher.first_mentions(text, range.start, &mut scan.mentions);
+                }
+            }
             _ => {}
         }
         match event {
@@ -287,7 +294,6 @@ fn scan_body(body: &str) -> BodyScan {
                         length: range.len(),
                         target: dest_url.to_string(),
                         is_wikilink,
-                        sentence: sentence_markdown(body, range.start).to_string(),
                     });
                 }
             }
@@ -627,17 +633,10 @@ impl Resolver<'_> {
                 }
             }
         };
-        let plain = markdown_to_plain(&raw.sentence, |page| {
-            self.wikilink_target(page)
-                .ok()
-                .map(|target| self.entries[target].title.clone())
-        });
-        let sentence = truncate_chars(plain.trim(), 300);
         Some(BodyLink {
             body_offset: raw.body_offset,
             target,
             anchor,
-            sentence,
         })
     }
 
@@ -761,6 +760,45 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Finds titles and aliases (four characters or more, any ASCII case, whole words) in text.
+struct MentionMatcher {
+    patterns: Vec<String>,
+    automaton: aho_corasick::AhoCorasick,
+}
+
+impl MentionMatcher {
+    fn new(names: &NameIndex) -> Option<Self> {
+        let mut patterns: Vec<String> = names
+            .names
+            .keys()
+            .filter(|name| name.chars().count() >= 4)
+            .cloned()
+            .collect();
+        patterns.sort_unstable();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok()?;
+        Some(MentionMatcher {
+            patterns,
+            automaton,
+        })
+    }
+
+    /// Adds the first whole-word hit of each pattern not yet seen in `found`.
+    fn first_mentions(&self, text: &str, offset: usize, found: &mut Vec<(usize, usize, usize)>) {
+        for hit in self.automaton.find_iter(text) {
+            let pattern = hit.pattern().as_usize();
+            if is_word_boundary(text, hit.start(), hit.end())
+                && !found.iter().any(|&(seen, _, _)| seen == pattern)
+            {
+                found.push((pattern, offset + hit.start(), hit.end() - hit.start()));
+            }
+        }
+    }
+}
+
 /// Plain text matching another entry's title or alias, in a body that never links to that
 /// entry: one warning per pair, at the first mention.
 fn unlinked_mentions(
@@ -768,21 +806,8 @@ fn unlinked_mentions(
     body_links: &[Vec<BodyLink>],
     scans: &[BodyScan],
     names: &NameIndex,
+    matcher: &MentionMatcher,
 ) -> Vec<Diagnostic> {
-    let mut patterns: Vec<&str> = names
-        .names
-        .keys()
-        .map(String::as_str)
-        .filter(|name| name.chars().count() >= 4)
-        .collect();
-    patterns.sort_unstable();
-    let Ok(matcher) = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&patterns)
-    else {
-        return Vec::new();
-    };
     let mut warnings: Vec<Diagnostic> = (0..entries.len())
         .into_par_iter()
         .flat_map_iter(|index| {
@@ -790,46 +815,59 @@ fn unlinked_mentions(
             let body = entry.source.body();
             let linked: BTreeSet<usize> =
                 body_links[index].iter().map(|link| link.target).collect();
-            let mut reported = BTreeSet::new();
-            let mut found = Vec::new();
-            for run in &scans[index].text_runs {
-                let text = &body[run.clone()];
-                for hit in matcher.find_iter(text) {
-                    if !is_word_boundary(text, hit.start(), hit.end()) {
+            // The earliest mention of each target, whichever of its names it used.
+            let mut first: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+            for &(pattern, offset, length) in &scans[index].mentions {
+                let Some(targets) = names.names.get(&matcher.patterns[pattern]) else {
+                    continue;
+                };
+                for &target in targets {
+                    if target == index || linked.contains(&target) {
                         continue;
                     }
-                    let Some(targets) = names.names.get(patterns[hit.pattern().as_usize()]) else {
-                        continue;
-                    };
-                    for &target in targets {
-                        if target == index || linked.contains(&target) || !reported.insert(target) {
-                            continue;
-                        }
-                        let target_entry = &entries[target];
-                        let diagnostic = Diagnostic::warning(
-                            entry.source.path.clone(),
-                            format!("unlinked mention of `{}`", target_entry.title),
-                        )
-                        .label("could be a link")
-                        .help(format!(
-                            "link it: [[{}|{}]]",
-                            target_entry.id,
-                            &text[hit.start()..hit.end()]
-                        ));
-                        found.push(
-                            entry
-                                .source
-                                .diagnostic_at_body_offset(diagnostic, run.start + hit.start())
-                                .span(hit.end() - hit.start()),
-                        );
+                    let slot = first.entry(target).or_insert((offset, length));
+                    if offset < slot.0 {
+                        *slot = (offset, length);
                     }
                 }
             }
-            found
+            first.into_iter().map(move |(target, (offset, length))| {
+                let target_entry = &entries[target];
+                let diagnostic = Diagnostic::warning(
+                    entry.source.path.clone(),
+                    format!("unlinked mention of `{}`", target_entry.title),
+                )
+                .label("could be a link")
+                .help(format!(
+                    "link it: [[{}|{}]]",
+                    target_entry.id,
+                    &body[offset..offset + length]
+                ));
+                entry
+                    .source
+                    .diagnostic_at_body_offset(diagnostic, offset)
+                    .span(length)
+            })
         })
         .collect();
-    warnings.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
     warnings
+        .sort_by(|a, b| (&a.path, a.position, &a.message).cmp(&(&b.path, b.position, &b.message)));
+    warnings
+}
+
+/// The sentence around the link at `body_offset` in entry `from`, as plain text, for the
+/// target's backlinks. Computed when the page is rendered rather than kept for every link.
+pub fn backlink_sentence(graph: &Graph, from: usize, body_offset: usize) -> String {
+    let body = graph.entries[from].source.body();
+    let markdown = sentence_markdown(body, body_offset.min(body.len()));
+    let plain = markdown_to_plain(markdown, |page| {
+        let page = page.trim();
+        graph
+            .entry(page)
+            .or_else(|| graph.entry(&page.to_lowercase()))
+            .map(|entry| entry.title.clone())
+    });
+    truncate_chars(plain.trim(), 300)
 }
 
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -863,7 +901,7 @@ mod tests {
     #[test]
     fn scan_finds_wikilinks_but_not_in_code() {
         let body = "See [[russia]] and `[[china]]`.\n\n```\n[[brazil]]\n```\n\n## Economy\n";
-        let scan = scan_body(body);
+        let scan = scan_body(body, None);
         let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
         assert_eq!(targets, ["russia"]);
         assert_eq!(scan.headings[0].id, "economy");
@@ -872,7 +910,7 @@ mod tests {
     #[test]
     fn scan_finds_markdown_file_links_only() {
         let body = "[a](../countries/russia.md) [b](https://x.org/a.md) [c](other.html)";
-        let scan = scan_body(body);
+        let scan = scan_body(body, None);
         let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
         assert_eq!(targets, ["../countries/russia.md"]);
     }

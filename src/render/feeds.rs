@@ -5,7 +5,6 @@ use super::{PageSink, RenderInput};
 use crate::derive::{ComparisonTable, Derived, plain_value};
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
-use crate::schema::PAGE_KIND;
 use serde::Serialize;
 use serde_json::json;
 
@@ -150,45 +149,113 @@ fn sitemap(input: &RenderInput) -> String {
     xml
 }
 
-/// The whole graph: every entry with its fields as plain values, and every edge.
-fn graph_export(graph: &Graph) -> serde_json::Value {
-    let nodes: Vec<serde_json::Value> = graph
-        .entries
-        .iter()
-        .map(|entry| {
-            let fields: serde_json::Map<String, serde_json::Value> = entry
-                .fields
-                .iter()
-                .map(|field| {
-                    let values: Vec<serde_json::Value> = field
-                        .value
-                        .values()
-                        .into_iter()
-                        .map(|(value, claim)| {
-                            json!({
-                                "value": plain_value(value),
-                                "source": claim.and_then(|claim| claim.source.as_ref()).map(|source| source.target.clone()),
-                                "as_of": claim.and_then(|claim| claim.as_of.as_ref()).map(|date| date.iso()),
-                                "note": claim.and_then(|claim| claim.note.clone()),
-                            })
-                        })
-                        .collect();
-                    (field.name.clone(), serde_json::Value::Array(values))
-                })
-                .collect();
-            json!({
-                "id": entry.id, "kind": entry.kind, "title": entry.title, "url": entry.url_path,
-                "summary": entry.summary, "tags": entry.tags, "date": entry.date.as_ref().map(|date| date.iso()),
-                "fields": fields,
+/// One value of a field in the data export.
+#[derive(Serialize)]
+struct ExportValue<'a> {
+    value: String,
+    source: Option<&'a str>,
+    as_of: Option<String>,
+    note: Option<&'a str>,
+}
+
+/// An entry in the data export.
+#[derive(Serialize)]
+struct ExportNode<'a> {
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    date: Option<String>,
+    fields: std::collections::BTreeMap<&'a str, Vec<ExportValue<'a>>>,
+}
+
+/// An edge in the data export.
+#[derive(Serialize)]
+struct ExportEdge<'a> {
+    from: &'a str,
+    to: &'a str,
+    #[serde(rename = "type")]
+    relation: &'a str,
+}
+
+/// The whole graph: every entry with its fields as plain values, and every edge. Serialised
+/// straight from borrowed data, entry by entry, so no second copy of the graph is built.
+fn graph_export(graph: &Graph) -> Result<Vec<u8>, Diagnostic> {
+    let nodes = graph.entries.iter().map(|entry| ExportNode {
+        id: &entry.id,
+        kind: &entry.kind,
+        title: &entry.title,
+        url: &entry.url_path,
+        summary: entry.summary.as_deref(),
+        tags: &entry.tags,
+        date: entry.date.as_ref().map(|date| date.iso()),
+        fields: entry
+            .fields
+            .iter()
+            .map(|field| {
+                let values = field
+                    .value
+                    .values()
+                    .into_iter()
+                    .map(|(value, claim)| ExportValue {
+                        value: plain_value(value),
+                        source: claim
+                            .and_then(|claim| claim.source.as_ref())
+                            .map(|source| source.target.as_str()),
+                        as_of: claim
+                            .and_then(|claim| claim.as_of.as_ref())
+                            .map(|date| date.iso()),
+                        note: claim.and_then(|claim| claim.note.as_deref()),
+                    })
+                    .collect();
+                (field.name.as_str(), values)
             })
-        })
-        .collect();
-    let edges: Vec<serde_json::Value> = graph
-        .edges
-        .iter()
-        .map(|edge| json!({"from": graph.entries[edge.from].id, "to": graph.entries[edge.to].id, "type": edge.relation.name()}))
-        .collect();
-    json!({ "nodes": nodes, "edges": edges })
+            .collect(),
+    });
+    let edges = graph.edges.iter().map(|edge| ExportEdge {
+        from: &graph.entries[edge.from].id,
+        to: &graph.entries[edge.to].id,
+        relation: edge.relation.name(),
+    });
+    let mut out = Vec::new();
+    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges)
+        .map_err(|error| Diagnostic::error("data/graph.json", error.to_string()))?;
+    Ok(out)
+}
+
+/// Writes `{"first": [...], "second": [...]}` from two iterators, one item at a time.
+fn write_object_of_arrays<A: Serialize, B: Serialize>(
+    out: &mut Vec<u8>,
+    first_name: &str,
+    first: impl Iterator<Item = A>,
+    second_name: &str,
+    second: impl Iterator<Item = B>,
+) -> serde_json::Result<()> {
+    out.push(b'{');
+    serde_json::to_writer(&mut *out, first_name)?;
+    out.extend_from_slice(b":[");
+    write_items(out, first)?;
+    out.extend_from_slice(b"],");
+    serde_json::to_writer(&mut *out, second_name)?;
+    out.extend_from_slice(b":[");
+    write_items(out, second)?;
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+fn write_items<T: Serialize>(
+    out: &mut Vec<u8>,
+    items: impl Iterator<Item = T>,
+) -> serde_json::Result<()> {
+    for (position, item) in items.enumerate() {
+        if position > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, &item)?;
+    }
+    Ok(())
 }
 
 fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, String> {
@@ -304,6 +371,26 @@ pub fn write_comparison_data(
     put(sink, &json_path, &to_json(&document, &json_path)?)
 }
 
+/// A node of `graph/graph.json`.
+#[derive(Serialize)]
+struct LayoutNode<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    url: &'a str,
+    x: f64,
+    y: f64,
+}
+
+/// An edge of `graph/graph.json`, by node index.
+#[derive(Serialize)]
+struct LayoutEdge<'a> {
+    source: usize,
+    target: usize,
+    #[serde(rename = "type")]
+    relation: &'a str,
+}
+
 /// The global graph with baked positions, for `graph.js` and anyone else.
 pub fn write_graph_json(
     graph: &Graph,
@@ -311,38 +398,53 @@ pub fn write_graph_json(
     sink: &dyn PageSink,
     path: &str,
 ) -> Result<(), Diagnostic> {
-    let nodes: Vec<serde_json::Value> = graph
+    let nodes = graph
         .entries
         .iter()
         .zip(&derived.layout)
-        .map(|(entry, point)| {
-            json!({"id": entry.id, "title": entry.title, "kind": entry.kind, "url": entry.url_path,
-                   "x": (point.x * 10.0).round() / 10.0, "y": (point.y * 10.0).round() / 10.0})
-        })
-        .collect();
-    let edges: Vec<serde_json::Value> = graph
-        .edges
-        .iter()
-        .map(|edge| json!({"source": edge.from, "target": edge.to, "type": edge.relation.name()}))
-        .collect();
-    put(
-        sink,
-        path,
-        &to_json(&json!({"nodes": nodes, "edges": edges}), path)?,
-    )
+        .map(|(entry, point)| LayoutNode {
+            id: &entry.id,
+            title: &entry.title,
+            kind: &entry.kind,
+            url: &entry.url_path,
+            x: (point.x * 10.0).round() / 10.0,
+            y: (point.y * 10.0).round() / 10.0,
+        });
+    let edges = graph.edges.iter().map(|edge| LayoutEdge {
+        source: edge.from,
+        target: edge.to,
+        relation: edge.relation.name(),
+    });
+    let mut out = Vec::new();
+    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges)
+        .map_err(|error| Diagnostic::error(path.to_string(), error.to_string()))?;
+    put(sink, path, &out)
+}
+
+/// An item of the search index (short keys keep the file small).
+#[derive(Serialize)]
+struct SearchItem<'a> {
+    t: &'a str,
+    a: &'a [String],
+    s: Option<&'a str>,
+    g: &'a [String],
+    k: &'a str,
+    u: &'a str,
 }
 
 /// The search index: title, aliases, summary, tags, kind and URL of every entry.
 pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diagnostic> {
-    let items: Vec<serde_json::Value> = graph
-        .entries
-        .iter()
-        .filter(|entry| entry.kind != PAGE_KIND || !entry.title.is_empty())
-        .map(|entry| json!({"t": entry.title, "a": entry.aliases, "s": entry.summary, "g": entry.tags, "k": entry.kind, "u": entry.url_path}))
-        .collect();
-    put(
-        sink,
-        "search-index.json",
-        &to_json(&items, "search-index.json")?,
-    )
+    let items = graph.entries.iter().map(|entry| SearchItem {
+        t: &entry.title,
+        a: &entry.aliases,
+        s: entry.summary.as_deref(),
+        g: &entry.tags,
+        k: &entry.kind,
+        u: &entry.url_path,
+    });
+    let mut out = vec![b'['];
+    write_items(&mut out, items)
+        .map_err(|error| Diagnostic::error("search-index.json", error.to_string()))?;
+    out.push(b']');
+    put(sink, "search-index.json", &out)
 }

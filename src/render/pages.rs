@@ -295,7 +295,11 @@ impl Renderer<'_> {
             let title = kind_display_title(graph, &from.kind);
             groups.entry(title).or_default().push(BacklinkView {
                 entry: entry_link(graph, backlink.from, root),
-                sentence: backlink.sentence.clone(),
+                sentence: crate::link::backlink_sentence(
+                    graph,
+                    backlink.from,
+                    backlink.body_offset,
+                ),
             });
         }
         groups
