@@ -283,38 +283,59 @@ fn neighbours(graph: &Graph) -> Vec<Vec<usize>> {
 /// cost stays linear in the number of edges.
 fn related(graph: &Graph, neighbours: &[Vec<usize>], rank: &[usize]) -> Vec<Vec<usize>> {
     use rayon::prelude::*;
-    (0..graph.entries.len())
+    let count = graph.entries.len();
+    (0..count)
         .into_par_iter()
-        .map(|index| {
-            let mut scores: std::collections::HashMap<usize, f64> =
-                std::collections::HashMap::new();
-            // A hub (a source cited everywhere) looks at a bounded sample of its neighbours.
-            for &neighbour in neighbours[index].iter().take(RELATED_FANOUT * 4) {
-                let weight = 1.0 / ((neighbours[neighbour].len() as f64) + 1.0).ln().max(0.5);
-                // Direct neighbours count too, so small graphs still get suggestions.
-                *scores.entry(neighbour).or_insert(0.0) += 0.5;
-                for &second in neighbours[neighbour].iter().take(RELATED_FANOUT) {
-                    if second != index {
-                        *scores.entry(second).or_insert(0.0) += weight;
+        // One dense score table per batch of entries (at most 64 batches), reset after each
+        // entry through the list of slots it touched: no allocation per entry, and memory
+        // bounded by 64 tables however rayon splits the work.
+        .with_min_len(count / 64 + 1)
+        .map_init(
+            || (vec![0.0_f64; count], Vec::new()),
+            |(scores, touched), index| {
+                let mut add = |candidate: usize, amount: f64| {
+                    if scores[candidate] == 0.0 {
+                        touched.push(candidate);
+                    }
+                    scores[candidate] += amount;
+                };
+                // A hub (a source cited everywhere) looks at a bounded sample of its neighbours.
+                for &neighbour in neighbours[index].iter().take(RELATED_FANOUT * 4) {
+                    let weight = 1.0 / ((neighbours[neighbour].len() as f64) + 1.0).ln().max(0.5);
+                    // Direct neighbours count too, so small graphs still get suggestions.
+                    add(neighbour, 0.5);
+                    for &second in neighbours[neighbour].iter().take(RELATED_FANOUT) {
+                        if second != index {
+                            add(second, weight);
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(usize, f64)> = scores
-                .into_iter()
-                .filter(|&(candidate, _)| graph.entries[candidate].kind != PAGE_KIND)
-                .collect();
-            // Best score first, ties in title order: a total order, so the result does not
-            // depend on the hash map's iteration order.
-            let order = |a: &(usize, f64), b: &(usize, f64)| {
-                b.1.total_cmp(&a.1).then_with(|| rank[a.0].cmp(&rank[b.0]))
-            };
-            if ranked.len() > RELATED_LIMIT {
-                ranked.select_nth_unstable_by(RELATED_LIMIT, order);
-                ranked.truncate(RELATED_LIMIT);
-            }
-            ranked.sort_by(order);
-            ranked.into_iter().map(|(candidate, _)| candidate).collect()
-        })
+                let mut ranked: Vec<(usize, f64)> = touched
+                    .iter()
+                    .map(|&candidate| (candidate, scores[candidate]))
+                    .filter(|&(candidate, _)| graph.entries[candidate].kind != PAGE_KIND)
+                    .collect();
+                for &candidate in touched.iter() {
+                    scores[candidate] = 0.0;
+                }
+                touched.clear();
+                // Best score first, ties in title order: a total order, so the result is the
+                // same whatever order candidates were found in.
+                let order = |a: &(usize, f64), b: &(usize, f64)| {
+                    b.1.total_cmp(&a.1).then_with(|| rank[a.0].cmp(&rank[b.0]))
+                };
+                if ranked.len() > RELATED_LIMIT {
+                    ranked.select_nth_unstable_by(RELATED_LIMIT, order);
+                    ranked.truncate(RELATED_LIMIT);
+                }
+                ranked.sort_by(order);
+                // A fresh, small vector: collecting in place would keep `ranked`'s (possibly
+                // large) buffer alive for every entry.
+                let mut best = Vec::with_capacity(ranked.len());
+                best.extend(ranked.iter().map(|&(candidate, _)| candidate));
+                best
+            },
+        )
         .collect()
 }
 

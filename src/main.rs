@@ -7,10 +7,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// mimalloc: the pipeline allocates many small strings from several threads at once, where the
 /// system allocator measurably slows the build (see BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A static-site generator for typed, sourced knowledge bases.
 #[derive(Parser)]
