@@ -7,8 +7,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// system allocator measurably slows the build (see BENCHMARKS.md).
-
 /// A static-site generator for typed, sourced knowledge bases.
 #[derive(Parser)]
 #[command(name = "lode", version, about)]
