@@ -536,7 +536,7 @@ impl Resolver<'_> {
             diagnostics.push(diagnostic_at_path(
                 diagnostic,
                 &entry.source,
-                &reference.path,
+                &reference.path.segments(),
             ));
             return None;
         };
@@ -549,7 +549,7 @@ impl Resolver<'_> {
             diagnostics.push(diagnostic_at_path(
                 diagnostic,
                 &entry.source,
-                &reference.path,
+                &reference.path.segments(),
             ));
             return None;
         }

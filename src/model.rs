@@ -6,7 +6,7 @@
 use crate::edtf::Edtf;
 use crate::parse::SourceText;
 use crate::quantity::Quantity;
-use crate::yaml_position::YamlPath;
+use crate::yaml_position::CompactPath;
 use std::sync::Arc;
 
 /// A reference to another entry by id, as written, with where it was written. Resolved by the
@@ -16,7 +16,7 @@ pub struct Reference {
     /// The id as written.
     pub target: String,
     /// Where in the front matter, for diagnostics.
-    pub path: YamlPath,
+    pub path: CompactPath,
 }
 
 /// One validated value of a schema field.
@@ -100,7 +100,7 @@ pub struct EntryEvent {
     /// The source entry.
     pub source: Option<Reference>,
     /// Where in the front matter.
-    pub path: YamlPath,
+    pub path: CompactPath,
 }
 
 /// What a comparison page compares.

@@ -146,12 +146,26 @@ pub fn analyse(
     });
     diagnostics.append(&mut discovered.diagnostics);
     let sources = std::mem::take(&mut discovered.sources);
-    let (parsed, parse_diagnostics) = timings.time("parse", || parse::parse_all(sources));
+    let (index_sources, entry_sources): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .partition(|source| validate::is_index_path(&source.content_path));
+    let (index_files, parse_diagnostics) =
+        timings.time("parse", || parse::parse_all(index_sources));
     diagnostics.extend(parse_diagnostics);
-    let (validated, validate_diagnostics) = timings.time("validate", || {
-        validate::validate(&parsed, &config, options.drafts)
+    let validator = validate::Validator::new(&index_files, &config, options.drafts);
+    // Entries are parsed and validated in one parallel pass, so each file's raw YAML is dropped
+    // as soon as it is validated: memory holds the typed entries, never all the raw values.
+    let results = timings.time("parse+validate", || {
+        use rayon::prelude::*;
+        entry_sources
+            .into_par_iter()
+            .map(|source| match parse::parse_file(source) {
+                Ok(file) => validator.entry(&file),
+                Err(diagnostic) => (None, vec![diagnostic]),
+            })
+            .collect()
     });
-    drop(parsed);
+    let (validated, validate_diagnostics) = validator.finish(results);
     diagnostics.extend(validate_diagnostics);
     let (graph, link_diagnostics) = timings.time("link", || link::link(validated));
     diagnostics.extend(link_diagnostics);

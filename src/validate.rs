@@ -19,7 +19,7 @@ use crate::schema::{
     self, BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, FieldSchema, FieldType, KindSchema,
     PAGE_KIND, Schemas, is_valid_id, scalar_text, yaml_key_text,
 };
-use crate::yaml_position::PathSegment;
+use crate::yaml_position::{CompactPath, PathSegment};
 use serde_yaml::{Mapping, Value as Yaml};
 
 /// Validated entries plus the schemas they were checked against.
@@ -35,65 +35,116 @@ pub struct Validated {
     pub comparisons_intro: Option<std::sync::Arc<SourceText>>,
 }
 
-/// Validates every parsed file against its kind.
+/// Whether a content path is a folder's `_index` (a kind schema, or the home page).
+pub fn is_index_path(content_path: &str) -> bool {
+    content_path == "_index" || content_path.ends_with("/_index")
+}
+
+/// Validation against the schemas read from the `_index.md` files. Entries are validated one
+/// by one (and in parallel) as they are parsed, so no file's raw YAML outlives its validation.
+pub struct Validator<'a> {
+    schemas: Schemas,
+    config: &'a Config,
+    include_drafts: bool,
+    home: Option<std::sync::Arc<SourceText>>,
+    comparisons_intro: Option<std::sync::Arc<SourceText>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Validator<'a> {
+    /// Reads the kinds from the parsed `_index.md` files.
+    pub fn new(index_files: &[ParsedFile], config: &'a Config, include_drafts: bool) -> Self {
+        let references: Vec<&ParsedFile> = index_files.iter().collect();
+        let (schemas, diagnostics) = schema::read_schemas(&references);
+        let find = |path: &str| {
+            index_files
+                .iter()
+                .find(|file| file.source.content_path == path)
+                .map(|file| file.source.clone())
+        };
+        Validator {
+            schemas,
+            config,
+            include_drafts,
+            home: find("_index"),
+            comparisons_intro: find(&format!("{COMPARISON_FOLDER}/_index")),
+            diagnostics,
+        }
+    }
+
+    /// Validates one entry file: the entry (if it has a title and id) and its diagnostics.
+    pub fn entry(&self, file: &ParsedFile) -> (Option<Entry>, Vec<Diagnostic>) {
+        let mut context = EntryValidation {
+            source: &file.source,
+            config: self.config,
+            diagnostics: Vec::new(),
+        };
+        let entry = context.entry(&file.front_matter, &self.schemas);
+        (entry, context.diagnostics)
+    }
+
+    /// Gathers the per-entry results, in path order, into the validated knowledge base.
+    pub fn finish(
+        self,
+        results: Vec<(Option<Entry>, Vec<Diagnostic>)>,
+    ) -> (Validated, Vec<Diagnostic>) {
+        let Validator {
+            schemas,
+            include_drafts,
+            home,
+            comparisons_intro,
+            mut diagnostics,
+            ..
+        } = self;
+        let mut entries = Vec::with_capacity(results.len());
+        let mut folders_without_kind = std::collections::BTreeSet::new();
+        for (entry, entry_diagnostics) in results {
+            for diagnostic in entry_diagnostics {
+                // One "folder without a kind" error per folder is enough.
+                if diagnostic.message.starts_with("the folder `")
+                    && !folders_without_kind.insert(diagnostic.message.clone())
+                {
+                    continue;
+                }
+                diagnostics.push(diagnostic);
+            }
+            if let Some(entry) = entry
+                && (include_drafts || !entry.draft)
+            {
+                entries.push(entry);
+            }
+        }
+        (
+            Validated {
+                schemas,
+                entries,
+                home,
+                comparisons_intro,
+            },
+            diagnostics,
+        )
+    }
+}
+
+/// Validates every parsed file against its kind (the `_index.md` files give the kinds).
 pub fn validate(
     files: &[ParsedFile],
     config: &Config,
     include_drafts: bool,
 ) -> (Validated, Vec<Diagnostic>) {
-    let index_files: Vec<&ParsedFile> = files
+    use rayon::prelude::*;
+    let index_files: Vec<ParsedFile> = files
         .iter()
-        .filter(|file| {
-            file.source.content_path == "_index" || file.source.content_path.ends_with("/_index")
-        })
+        .filter(|file| is_index_path(&file.source.content_path))
+        .cloned()
         .collect();
-    let (schemas, mut diagnostics) = schema::read_schemas(&index_files);
-    let mut validated = Validated {
-        home: index_files
-            .iter()
-            .find(|f| f.source.content_path == "_index")
-            .map(|f| f.source.clone()),
-        comparisons_intro: index_files
-            .iter()
-            .find(|f| f.source.content_path == format!("{COMPARISON_FOLDER}/_index"))
-            .map(|f| f.source.clone()),
-        ..Validated::default()
-    };
-    let mut folders_without_kind = std::collections::BTreeSet::new();
-    let results: Vec<(Option<Entry>, Vec<Diagnostic>)> = {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .filter(|file| !index_files.iter().any(|index| std::ptr::eq(*index, *file)))
-            .map(|file| {
-                let mut context = EntryValidation {
-                    source: &file.source,
-                    config,
-                    diagnostics: Vec::new(),
-                };
-                let entry = context.entry(&file.front_matter, &schemas);
-                (entry, context.diagnostics)
-            })
-            .collect()
-    };
-    for (entry, entry_diagnostics) in results {
-        for diagnostic in entry_diagnostics {
-            // One "folder without a kind" error per folder is enough.
-            if diagnostic.message.starts_with("the folder `")
-                && !folders_without_kind.insert(diagnostic.message.clone())
-            {
-                continue;
-            }
-            diagnostics.push(diagnostic);
-        }
-        if let Some(entry) = entry
-            && (include_drafts || !entry.draft)
-        {
-            validated.entries.push(entry);
-        }
-    }
-    validated.schemas = schemas;
-    (validated, diagnostics)
+    let validator = Validator::new(&index_files, config, include_drafts);
+    let results = files
+        .par_iter()
+        .filter(|file| !is_index_path(&file.source.content_path))
+        .map(|file| validator.entry(file))
+        .collect();
+    validator.finish(results)
 }
 
 /// The folder part of a content path (`countries/russia` → `countries`; `about` → ``).
@@ -417,7 +468,7 @@ impl EntryValidation<'_> {
         match value.as_str() {
             Some(id) if !id.trim().is_empty() => Some(Reference {
                 target: id.trim().to_string(),
-                path,
+                path: CompactPath::new(&path),
             }),
             _ => {
                 let diagnostic = self
@@ -500,7 +551,7 @@ impl EntryValidation<'_> {
             title: title?,
             refs,
             source,
-            path,
+            path: CompactPath::new(&path),
         })
     }
 

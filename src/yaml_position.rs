@@ -25,6 +25,46 @@ pub enum PathSegment {
 /// A path to a node: `events[2].date` is `[Key("events"), Index(2), Key("date")]`.
 pub type YamlPath = Vec<PathSegment>;
 
+/// A path kept compactly, for values that live as long as the site (references, events): one
+/// small string (`events\u{1f}2\u{1f}refs`) instead of a vector of strings. Turned back into
+/// segments only when a diagnostic needs the position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompactPath(Box<str>);
+
+/// Separates segments in a [`CompactPath`]; no YAML key written by lode's code contains it.
+const SEPARATOR: char = '\u{1f}';
+
+impl CompactPath {
+    /// Packs `segments`; `KeyName` segments are stored as keys.
+    pub fn new(segments: &[PathSegment]) -> Self {
+        let parts: Vec<String> = segments
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Key(name) | PathSegment::KeyName(name) => format!("k{name}"),
+                PathSegment::Index(index) => format!("i{index}"),
+            })
+            .collect();
+        CompactPath(parts.join(&SEPARATOR.to_string()).into_boxed_str())
+    }
+
+    /// The segments again.
+    pub fn segments(&self) -> YamlPath {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        self.0
+            .split(SEPARATOR)
+            .map(|part| match part.split_at(1) {
+                ("i", index) => index
+                    .parse()
+                    .map(PathSegment::Index)
+                    .unwrap_or_else(|_| PathSegment::Key(index.to_string())),
+                (_, name) => PathSegment::Key(name.to_string()),
+            })
+            .collect()
+    }
+}
+
 /// Builds a path from a dotted field name and optional index, e.g. `path_of(&["events"], Some(2))`.
 pub fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
@@ -229,6 +269,18 @@ mod tests {
     fn finds_values_deep_in_block_lists() {
         let path = [key("events"), PathSegment::Index(0), key("date")];
         assert_eq!(locate(YAML, &path), at(6, 11));
+    }
+
+    #[test]
+    fn compact_paths_round_trip() {
+        let path = vec![
+            key("events"),
+            PathSegment::Index(12),
+            key("refs"),
+            PathSegment::Index(0),
+        ];
+        assert_eq!(CompactPath::new(&path).segments(), path);
+        assert_eq!(CompactPath::new(&[]).segments(), Vec::new());
     }
 
     #[test]
