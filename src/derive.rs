@@ -784,7 +784,9 @@ pub fn local_neighbourhood(index: usize, neighbours: &[Vec<usize>], limit: usize
         chosen.push(node);
     }
     let mut second: BTreeSet<(std::cmp::Reverse<usize>, usize)> = BTreeSet::new();
-    for &node in &first {
+    // Expand only the first-hop nodes that were kept: a hub has thousands of neighbours, and
+    // walking all of them for every page would make the build quadratic.
+    for &node in first.iter().take(limit) {
         for &next in neighbours[node].iter().take(RELATED_FANOUT) {
             if !chosen.contains(&next) {
                 second.insert((std::cmp::Reverse(neighbours[next].len()), next));

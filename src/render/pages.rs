@@ -38,8 +38,10 @@ pub fn render_pages(
         &|r| r.not_found_page(),
         &|r| super::feeds::write_feeds_and_exports(r.input, r.sink),
     ];
+    // One after the other: each of these pages may list every entry or event of the site, so
+    // rendering them together would multiply the peak memory for little gain in time.
     let site_diagnostics: Vec<Diagnostic> = site_pages
-        .par_iter()
+        .iter()
         .filter_map(|page| page(&renderer).err())
         .collect();
     diagnostics.extend(site_diagnostics);

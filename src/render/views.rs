@@ -34,6 +34,15 @@ pub fn entry_link(graph: &Graph, index: usize, root: &str) -> EntryLink {
     }
 }
 
+/// Just a title and a URL: what lists that repeat many times (timeline events) need.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedLink {
+    /// Title.
+    pub title: String,
+    /// Relative URL from the current page.
+    pub url: String,
+}
+
 /// A kind in the navigation.
 #[derive(Debug, Clone, Serialize)]
 pub struct NavKind {
@@ -290,7 +299,7 @@ pub struct EventView {
     /// A label from the schema (`Proposed`), if any.
     pub label: String,
     /// Entries involved.
-    pub involves: Vec<EntryLink>,
+    pub involves: Vec<NamedLink>,
     /// The source, as HTML citation.
     pub source_html: String,
     /// Space-separated kinds involved (for the filter script).
@@ -303,10 +312,13 @@ pub struct EventView {
 
 /// Builds the view of one timeline event.
 pub fn event_view(graph: &Graph, event: &TimelineEvent, root: &str) -> EventView {
-    let involves: Vec<EntryLink> = event
+    let involves: Vec<NamedLink> = event
         .involves
         .iter()
-        .map(|&index| entry_link(graph, index, root))
+        .map(|&index| NamedLink {
+            title: graph.entries[index].title.clone(),
+            url: format!("{root}{}", graph.entries[index].url_path),
+        })
         .collect();
     let mut kinds: Vec<&str> = event
         .involves
