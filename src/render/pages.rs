@@ -426,7 +426,10 @@ impl Renderer<'_> {
     fn kind_indexes(&self) -> Result<(), Diagnostic> {
         let graph = self.graph();
         let derived = self.input.derived;
-        for kind in graph.schemas.kinds.values() {
+        // Kinds in parallel: each index lists all of its entries, and a kind's page and its
+        // timeline are independent of the others.
+        let kinds: Vec<&crate::schema::KindSchema> = graph.schemas.kinds.values().collect();
+        kinds.par_iter().try_for_each(|kind| {
             let path = format!("{}/", kind.folder);
             let root = root_prefix(&path);
             let members = derived.kinds.get(&kind.kind).cloned().unwrap_or_default();
@@ -510,8 +513,8 @@ impl Renderer<'_> {
                 &format!("Timeline: {}", kind.title),
                 &events,
             )?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn timelines(&self) -> Result<(), Diagnostic> {
