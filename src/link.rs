@@ -176,6 +176,7 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     };
     diagnostics.extend(orphan_warnings(&graph));
     diagnostics.extend(mentions);
+    diagnostics.extend(links_in_intros(&graph));
     (graph, diagnostics)
 }
 
@@ -724,6 +725,33 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// Intros (`_index.md` bodies) are not entries, so their links are not resolved; rather than
+/// publish a broken link, each one is an error that says so.
+fn links_in_intros(graph: &Graph) -> Vec<Diagnostic> {
+    let intros = graph
+        .home
+        .iter()
+        .chain(graph.comparisons_intro.iter())
+        .chain(graph.schemas.kinds.values().map(|kind| &kind.source));
+    let mut diagnostics = Vec::new();
+    for source in intros {
+        for link in scan_body(source.body(), None).links {
+            let diagnostic = Diagnostic::error(
+                source.path.clone(),
+                "links to entries are not supported in `_index.md` intros",
+            )
+            .label("this link would not resolve")
+            .help("name the entry in plain text here, and link it from an entry's body instead");
+            diagnostics.push(
+                source
+                    .diagnostic_at_body_offset(diagnostic, link.body_offset)
+                    .span(link.length),
+            );
+        }
+    }
+    diagnostics
 }
 
 /// Entries with no edge in or out, other than plain pages.

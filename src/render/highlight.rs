@@ -29,7 +29,7 @@ pub fn code_block_html(code: &str, language: Option<&str>) -> String {
         Some(html) => format!("<pre class=\"code\"><code{class}>{html}</code></pre>\n"),
         None => format!(
             "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-            pulldown_cmark_escape_html(code)
+            crate::render::escape_html(code)
         ),
     }
 }
@@ -106,20 +106,6 @@ fn escape_attribute(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#'))
         .collect()
-}
-
-fn pulldown_cmark_escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -374,17 +374,7 @@ impl Renderer<'_> {
         let intro = graph
             .home
             .as_ref()
-            .map(|home| {
-                body_to_html(
-                    home.body(),
-                    &BodyContext {
-                        graph,
-                        links: &[],
-                        headings: &[],
-                        root: &root,
-                    },
-                )
-            })
+            .map(|home| intro_html(graph, home, &root))
             .unwrap_or_default();
         let recent: Vec<views::EventView> = derived
             .timeline
@@ -477,15 +467,7 @@ impl Renderer<'_> {
                     }
                 })
                 .collect();
-            let intro = body_to_html(
-                kind.source.body(),
-                &BodyContext {
-                    graph,
-                    links: &[],
-                    headings: &[],
-                    root: &root,
-                },
-            );
+            let intro = intro_html(graph, &kind.source, &root);
             let view = KindView {
                 kind: kind.kind.clone(),
                 intro,
@@ -572,17 +554,7 @@ impl Renderer<'_> {
         let intro = graph
             .comparisons_intro
             .as_ref()
-            .map(|intro| {
-                body_to_html(
-                    intro.body(),
-                    &BodyContext {
-                        graph,
-                        links: &[],
-                        headings: &[],
-                        root: &root,
-                    },
-                )
-            })
+            .map(|intro| intro_html(graph, intro, &root))
             .unwrap_or_default();
         self.page(
             "list.html",
@@ -735,6 +707,20 @@ impl Renderer<'_> {
             .put("404.html", html.as_bytes())
             .map_err(|error| Diagnostic::error("404.html", error))
     }
+}
+
+/// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML. Its links
+/// are not resolved through the graph: intros are not entries.
+fn intro_html(graph: &Graph, source: &crate::parse::SourceText, root: &str) -> String {
+    body_to_html(
+        source.body(),
+        &BodyContext {
+            graph,
+            links: &[],
+            headings: &[],
+            root,
+        },
+    )
 }
 
 /// The path part of `base_url` (`https://x.org/atlas/` → `/atlas/`).

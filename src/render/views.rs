@@ -388,28 +388,13 @@ pub struct YearGroup {
     pub count: usize,
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Groups event views by year, then month, keeping their order.
 pub fn group_by_year(events: Vec<EventView>) -> Vec<YearGroup> {
     let mut groups: Vec<YearGroup> = Vec::new();
     for event in events {
         let month_number = event.month;
         let month = month_number
-            .and_then(|month| MONTH_NAMES.get(usize::from(month).saturating_sub(1)))
+            .and_then(|month| crate::edtf::MONTH_NAMES.get(usize::from(month).saturating_sub(1)))
             .map_or_else(String::new, |name| (*name).to_string());
         let id = format!(
             "y{}-{}",

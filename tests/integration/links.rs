@@ -105,3 +105,16 @@ fn did_you_mean_suggests_the_closest_id() {
         Some("did you mean `[[russia]]`?")
     );
 }
+
+#[test]
+fn a_link_in_an_intro_is_an_error_not_a_broken_link() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    crate::support::copy_fixture("links", dir.path());
+    let schema = dir.path().join("content/countries/_index.md");
+    let text = std::fs::read_to_string(&schema).expect("read") + "See [[russia]].\n";
+    std::fs::write(&schema, text).expect("write");
+    let options = lode::site::BuildOptions { root: dir.path().to_path_buf(), ..Default::default() };
+    let outcome = lode::site::check(&options).expect("runs");
+    let errors = crate::support::errors(&outcome);
+    assert_eq!(errors, ["content/countries/_index.md:7:5 links to entries are not supported in `_index.md` intros"]);
+}
