@@ -113,8 +113,16 @@ fn a_link_in_an_intro_is_an_error_not_a_broken_link() {
     let schema = dir.path().join("content/countries/_index.md");
     let text = std::fs::read_to_string(&schema).expect("read") + "See [[russia]].\n";
     std::fs::write(&schema, text).expect("write");
-    let options = lode::site::BuildOptions { root: dir.path().to_path_buf(), ..Default::default() };
+    let options = lode::site::BuildOptions {
+        root: dir.path().to_path_buf(),
+        ..Default::default()
+    };
     let outcome = lode::site::check(&options).expect("runs");
     let errors = crate::support::errors(&outcome);
-    assert_eq!(errors, ["content/countries/_index.md:7:5 links to entries are not supported in `_index.md` intros"]);
+    assert_eq!(
+        errors,
+        [
+            "content/countries/_index.md:7:5 links to entries are not supported in `_index.md` intros"
+        ]
+    );
 }
