@@ -7,14 +7,17 @@
 //! of the wrong kind are errors with a position and a "did you mean".
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::{Entry, FieldValue, Reference, Value};
+use crate::model::{Entry, Reference, Value};
 use crate::parse::{HeadingIds, SourceText, markdown_options};
-use crate::schema::{COMPARISON_KIND, FieldType, PAGE_KIND, Schemas, diagnostic_at_path};
+use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::validate::Validated;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+
+/// The kind that `sources`, claims' `source` and events' `source` must point at.
+const SOURCE_KIND: &str = "source";
 
 /// How an edge came about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -436,31 +439,16 @@ impl Resolver<'_> {
                     }
                 }
                 if let Some(source) = claim.and_then(|claim| claim.source.as_ref())
-                    && let Some(target) = self.reference(
-                        entry,
-                        source,
-                        &["source".to_string()],
-                        "source",
-                        &mut diagnostics,
-                    )
+                    && let Some(target) =
+                        self.source_reference(entry, source, "source", &mut diagnostics)
                 {
                     add_edge(target, Relation::Source);
                 }
             }
-            if matches!(schema.field_type, FieldType::Ref(_) | FieldType::Refs(_))
-                && matches!(field.value, FieldValue::Claims(_))
-            {
-                // Claims of refs are allowed; nothing more to check.
-            }
         }
         for source in &entry.sources {
-            if let Some(target) = self.reference(
-                entry,
-                source,
-                &["source".to_string()],
-                "sources",
-                &mut diagnostics,
-            ) {
+            if let Some(target) = self.source_reference(entry, source, "sources", &mut diagnostics)
+            {
                 add_edge(target, Relation::Source);
             }
         }
@@ -473,13 +461,8 @@ impl Resolver<'_> {
                 }
             }
             if let Some(source) = &event.source
-                && let Some(target) = self.reference(
-                    entry,
-                    source,
-                    &["source".to_string()],
-                    "source",
-                    &mut diagnostics,
-                )
+                && let Some(target) =
+                    self.source_reference(entry, source, "source", &mut diagnostics)
             {
                 add_edge(target, Relation::Source);
             }
@@ -497,6 +480,23 @@ impl Resolver<'_> {
             }
         }
         (links, edges, diagnostics)
+    }
+
+    /// Resolves a reference that must name a `source` entry.
+    fn source_reference(
+        &self,
+        entry: &Entry,
+        reference: &Reference,
+        field: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
+        self.reference(
+            entry,
+            reference,
+            &[SOURCE_KIND.to_string()],
+            field,
+            diagnostics,
+        )
     }
 
     /// Resolves a front-matter reference by id and checks the target's kind.

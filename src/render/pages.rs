@@ -383,24 +383,8 @@ impl Renderer<'_> {
             .take(8)
             .map(|event| views::event_view(graph, event, &root))
             .collect();
-        let comparisons: Vec<EntryLink> = derived
-            .kinds
-            .get(COMPARISON_KIND)
-            .map(|list| {
-                list.iter()
-                    .map(|&index| entry_link(graph, index, &root))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let pages: Vec<EntryLink> = derived
-            .kinds
-            .get(PAGE_KIND)
-            .map(|list| {
-                list.iter()
-                    .map(|&index| entry_link(graph, index, &root))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let comparisons: Vec<EntryLink> = kind_links(graph, derived, COMPARISON_KIND, &root);
+        let pages: Vec<EntryLink> = kind_links(graph, derived, PAGE_KIND, &root);
         let view = HomeView {
             intro,
             recent,
@@ -540,17 +524,7 @@ impl Renderer<'_> {
     fn comparisons_index(&self) -> Result<(), Diagnostic> {
         let graph = self.graph();
         let root = root_prefix("comparisons/");
-        let items: Vec<EntryLink> = self
-            .input
-            .derived
-            .kinds
-            .get(COMPARISON_KIND)
-            .map(|list| {
-                list.iter()
-                    .map(|&index| entry_link(graph, index, &root))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let items: Vec<EntryLink> = kind_links(graph, self.input.derived, COMPARISON_KIND, &root);
         let intro = graph
             .comparisons_intro
             .as_ref()
@@ -707,6 +681,24 @@ impl Renderer<'_> {
             .put("404.html", html.as_bytes())
             .map_err(|error| Diagnostic::error("404.html", error))
     }
+}
+
+/// Links to every entry of `kind`, in title order.
+fn kind_links(
+    graph: &Graph,
+    derived: &crate::derive::Derived,
+    kind: &str,
+    root: &str,
+) -> Vec<EntryLink> {
+    derived
+        .kinds
+        .get(kind)
+        .map(|list| {
+            list.iter()
+                .map(|&index| entry_link(graph, index, root))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML. Its links
