@@ -116,6 +116,8 @@ pub struct Derived {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Kind → entries (sorted by title).
     pub kinds: BTreeMap<String, Vec<usize>>,
+    /// Every entry, in title order (ties by id).
+    pub title_order: Vec<usize>,
     /// Comparison tables by entry index.
     pub comparisons: BTreeMap<usize, ComparisonTable>,
     /// Global graph positions, one per entry.
@@ -144,7 +146,7 @@ pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
 /// Everything but the layout.
 fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let by_title = sorted_by_title(graph);
+    let (title_order, by_title) = sorted_by_title(graph);
     let mut derived = Derived {
         backlinks: backlinks(graph),
         inverse: inverse_relations(graph, &by_title),
@@ -152,6 +154,7 @@ fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagn
         tags: group_by(graph, &by_title, |entry| entry.tags.clone()),
         kinds: group_by(graph, &by_title, |entry| vec![entry.kind.clone()]),
         edges_by_node: edges_by_node(graph),
+        title_order,
         ..Derived::default()
     };
     derived.timeline = timeline(graph);
@@ -166,15 +169,17 @@ fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagn
     (derived, diagnostics)
 }
 
-/// Rank of each entry in title order (ties by id), to sort lists without comparing strings again.
-fn sorted_by_title(graph: &Graph) -> Vec<usize> {
+/// Entries in title order (ties by id), and each entry's rank in that order, so later lists
+/// sort without comparing strings again.
+fn sorted_by_title(graph: &Graph) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..graph.entries.len()).collect();
-    order.sort_by(|&a, &b| title_key(&graph.entries[a]).cmp(&title_key(&graph.entries[b])));
+    // Keys computed once per entry, not once per comparison.
+    order.sort_by_cached_key(|&index| title_key(&graph.entries[index]));
     let mut rank = vec![0; order.len()];
-    for (position, index) in order.into_iter().enumerate() {
+    for (position, &index) in order.iter().enumerate() {
         rank[index] = position;
     }
-    rank
+    (order, rank)
 }
 
 fn title_key(entry: &Entry) -> (String, &str) {

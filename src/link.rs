@@ -904,24 +904,6 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// Entries grouped by the entries that point at them, for backlinks and inverse relations.
-pub fn incoming_by_target(graph: &Graph) -> Vec<Vec<&Edge>> {
-    let mut incoming: Vec<Vec<&Edge>> = vec![Vec::new(); graph.entries.len()];
-    for edge in &graph.edges {
-        incoming[edge.to].push(edge);
-    }
-    incoming
-}
-
-/// Edge counts by relation name, for reports.
-pub fn relation_counts(graph: &Graph) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for edge in &graph.edges {
-        *counts.entry(edge.relation.name().to_string()).or_insert(0) += 1;
-    }
-    counts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -555,8 +555,11 @@ impl Renderer<'_> {
             .collect();
         kinds.retain(|kind| kind != PAGE_KIND);
         let items: Vec<EntryLink> = self
-            .sorted_entries()
-            .into_iter()
+            .input
+            .derived
+            .title_order
+            .iter()
+            .copied()
             .map(|index| entry_link(graph, index, &root))
             .collect();
         super::feeds::write_graph_json(graph, self.input.derived, self.sink, "graph/graph.json")?;
@@ -571,26 +574,6 @@ impl Renderer<'_> {
                 edge_count: graph.edges.len(),
             },
         )
-    }
-
-    fn sorted_entries(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = self
-            .input
-            .derived
-            .kinds
-            .values()
-            .flatten()
-            .copied()
-            .collect();
-        let graph = self.graph();
-        all.sort_by(|&a, &b| {
-            graph.entries[a]
-                .title
-                .to_lowercase()
-                .cmp(&graph.entries[b].title.to_lowercase())
-                .then(graph.entries[a].id.cmp(&graph.entries[b].id))
-        });
-        all
     }
 
     fn tag_pages(&self) -> Result<(), Diagnostic> {
@@ -644,8 +627,11 @@ impl Renderer<'_> {
         let graph = self.graph();
         let root = root_prefix("search/");
         let items: Vec<EntryLink> = self
-            .sorted_entries()
-            .into_iter()
+            .input
+            .derived
+            .title_order
+            .iter()
+            .copied()
             .map(|index| entry_link(graph, index, &root))
             .collect();
         self.page(
