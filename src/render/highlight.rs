@@ -20,11 +20,7 @@ pub fn code_block_html(code: &str, language: Option<&str>) -> String {
     let class = language
         .map(|language| format!(" class=\"language-{}\"", escape_attribute(language)))
         .unwrap_or_default();
-    let highlighted = if std::env::var_os("LODE_NOHL").is_some() {
-        None
-    } else {
-        language.and_then(|language| highlight(code, language))
-    };
+    let highlighted = language.and_then(|language| highlight(code, language));
     match highlighted {
         Some(html) => format!("<pre class=\"code\"><code{class}>{html}</code></pre>\n"),
         None => format!(

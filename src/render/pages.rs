@@ -316,11 +316,7 @@ impl Renderer<'_> {
     fn local_graph(&self, index: usize, root: &str) -> String {
         let graph = self.graph();
         let derived = self.input.derived;
-        let chosen = if std::env::var_os("LODE_NOLG").is_some() {
-            vec![index]
-        } else {
-            local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT)
-        };
+        let chosen = local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT);
         if chosen.len() < 2 {
             return String::new();
         }
