@@ -71,6 +71,17 @@ impl Renderer<'_> {
         self.input.graph
     }
 
+    /// Links to every entry, in title order: the plain lists of the graph and search pages.
+    fn all_entry_links(&self, root: &str) -> Vec<EntryLink> {
+        let graph = self.graph();
+        self.input
+            .derived
+            .title_order
+            .iter()
+            .map(|&index| entry_link(graph, index, root))
+            .collect()
+    }
+
     /// Renders `template` with the page data and stages it at `path` + `index.html`.
     fn page<T: Serialize>(
         &self,
@@ -550,14 +561,7 @@ impl Renderer<'_> {
             .into_iter()
             .collect();
         kinds.retain(|kind| kind != PAGE_KIND);
-        let items: Vec<EntryLink> = self
-            .input
-            .derived
-            .title_order
-            .iter()
-            .copied()
-            .map(|index| entry_link(graph, index, &root))
-            .collect();
+        let items = self.all_entry_links(&root);
         super::feeds::write_graph_json(graph, self.input.derived, self.sink, "graph/graph.json")?;
         self.page(
             "graph.html",
@@ -620,16 +624,8 @@ impl Renderer<'_> {
 
     fn search_page(&self) -> Result<(), Diagnostic> {
         super::feeds::write_search_index(self.graph(), self.sink)?;
-        let graph = self.graph();
         let root = root_prefix("search/");
-        let items: Vec<EntryLink> = self
-            .input
-            .derived
-            .title_order
-            .iter()
-            .copied()
-            .map(|index| entry_link(graph, index, &root))
-            .collect();
+        let items = self.all_entry_links(&root);
         self.page(
             "search.html",
             "search/",
