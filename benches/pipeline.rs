@@ -67,6 +67,7 @@ fn page_rendering(bencher: divan::Bencher, count: usize) {
     bencher.bench(|| {
         let sink = MemorySink::default();
         let input = lode::render::RenderInput {
+            root: &options.root,
             config: &analysis.config,
             graph: &analysis.graph,
             derived: &analysis.derived,

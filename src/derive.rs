@@ -19,8 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Backlink {
     /// The entry whose body links here.
     pub from: usize,
-    /// Byte offset of the link in that entry's body.
-    pub body_offset: usize,
+    /// Which of that entry's body links (an index into [`Graph::body_links`]`[from]`); its
+    /// `backlink_sentence` is the sentence shown.
+    pub link: usize,
 }
 
 /// Entries pointing at this one through a field, under that field's `inverse` label.
@@ -207,12 +208,12 @@ fn backlinks(graph: &Graph) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); graph.entries.len()];
     for (from, links) in graph.body_links.iter().enumerate() {
         let mut seen = BTreeSet::new();
-        for link in links {
+        for (position, link) in links.iter().enumerate() {
             // One backlink per (source, target) pair: the first mention.
             if link.target != from && seen.insert(link.target) {
                 backlinks[link.target].push(Backlink {
                     from,
-                    body_offset: link.body_offset,
+                    link: position,
                 });
             }
         }

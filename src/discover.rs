@@ -5,6 +5,7 @@
 //! skipped; symbolic links are never followed, so nothing outside the root is read.
 
 use crate::diagnostics::Diagnostic;
+use crate::parse::SourceText;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -114,6 +115,39 @@ fn read_source(
         path: display_path,
         text,
     })
+}
+
+/// The text of `source`: borrowed while the parse stage's copy is held, otherwise read again
+/// from `root` (the knowledge base root), after the link stage released it to save memory.
+///
+/// A file that changed since it was discovered is an error, never a page mixing two versions:
+/// the offsets of its links and headings belong to the text that was checked.
+pub fn source_text<'s>(
+    root: &Path,
+    source: &'s SourceText,
+) -> Result<std::borrow::Cow<'s, str>, Diagnostic> {
+    if !source.body_released {
+        return Ok(std::borrow::Cow::Borrowed(&source.text));
+    }
+    let changed = || {
+        Diagnostic::error(
+            source.path.clone(),
+            "the file changed while the site was being built",
+        )
+        .help("build again once your edits are saved")
+    };
+    let bytes = std::fs::read(root.join(&source.path)).map_err(|error| {
+        Diagnostic::error(
+            source.path.clone(),
+            format!("cannot read the file again: {error}"),
+        )
+    })?;
+    let mut text = String::from_utf8(bytes).map_err(|_| changed())?;
+    crate::parse::strip_byte_order_mark(&mut text);
+    if SourceText::fingerprint_of(&text) != source.fingerprint {
+        return Err(changed());
+    }
+    Ok(std::borrow::Cow::Owned(text))
 }
 
 fn read_theme_folder(

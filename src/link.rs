@@ -75,6 +75,10 @@ pub struct BodyLink {
     pub target: usize,
     /// The heading id on the target, if the link named one.
     pub anchor: Option<String>,
+    /// For the first link to each other entry: the sentence around it, as plain text, shown
+    /// among the target's backlinks. Taken while the body is in memory, so the bodies can be
+    /// released before render.
+    pub backlink_sentence: Option<Box<str>>,
 }
 
 /// The knowledge graph: validated entries, their resolved links, and the typed edges.
@@ -102,6 +106,16 @@ impl Graph {
     /// The entry with id `id`.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.by_id.get(id).map(|&index| &self.entries[index])
+    }
+
+    /// Drops the body of every entry: after the link stage nothing but render reads a body,
+    /// and render reads each file again when it needs it (see
+    /// [`crate::discover::source_text`]). Keeps the build's memory from growing with the
+    /// bodies (about 1 GB at 100,000 entries).
+    pub fn release_entry_bodies(&mut self) {
+        for entry in &mut self.entries {
+            entry.source = Arc::new(entry.source.without_body());
+        }
     }
 }
 
@@ -473,13 +487,33 @@ impl Resolver<'_> {
             }
         }
         let mut links = Vec::new();
+        let mut sentence_taken = BTreeSet::new();
         for raw in &self.scans[index].links {
-            if let Some(link) = self.body_link(index, raw, &mut diagnostics) {
+            if let Some(mut link) = self.body_link(index, raw, &mut diagnostics) {
                 add_edge(link.target, Relation::Mentions);
+                // One backlink per (source, target) pair, at the first link: only that one
+                // needs its sentence.
+                if link.target != index && sentence_taken.insert(link.target) {
+                    link.backlink_sentence = Some(self.sentence_around(entry, link.body_offset));
+                }
                 links.push(link);
             }
         }
         (links, edges, diagnostics)
+    }
+
+    /// The sentence around the link at `body_offset` in `entry`'s body, as plain text.
+    fn sentence_around(&self, entry: &Entry, body_offset: usize) -> Box<str> {
+        let body = entry.source.body();
+        let markdown = sentence_markdown(body, body_offset.min(body.len()));
+        let plain = markdown_to_plain(markdown, |page| {
+            let page = page.trim();
+            self.by_id
+                .get(page)
+                .or_else(|| self.by_id.get(&page.to_lowercase()))
+                .map(|&target| self.entries[target].title.clone())
+        });
+        truncate_chars(plain.trim(), 300).into_boxed_str()
     }
 
     /// Resolves a reference that must name a `source` entry.
@@ -638,6 +672,7 @@ impl Resolver<'_> {
             body_offset: raw.body_offset,
             target,
             anchor,
+            backlink_sentence: None,
         })
     }
 
@@ -881,21 +916,6 @@ fn unlinked_mentions(
     warnings
         .sort_by(|a, b| (&a.path, a.position, &a.message).cmp(&(&b.path, b.position, &b.message)));
     warnings
-}
-
-/// The sentence around the link at `body_offset` in entry `from`, as plain text, for the
-/// target's backlinks. Computed when the page is rendered rather than kept for every link.
-pub fn backlink_sentence(graph: &Graph, from: usize, body_offset: usize) -> String {
-    let body = graph.entries[from].source.body();
-    let markdown = sentence_markdown(body, body_offset.min(body.len()));
-    let plain = markdown_to_plain(markdown, |page| {
-        let page = page.trim();
-        graph
-            .entry(page)
-            .or_else(|| graph.entry(&page.to_lowercase()))
-            .map(|entry| entry.title.clone())
-    });
-    truncate_chars(plain.trim(), 300)
 }
 
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {

@@ -33,6 +33,12 @@ pub struct SourceText {
     pub front_matter_first_line: usize,
     /// Byte offset where the markdown body starts.
     pub body_start: usize,
+    /// A hash of `text`, so a file read again later can be proved to be the same file.
+    pub fingerprint: u64,
+    /// `true` once the body was cut from `text` to save memory (see
+    /// [`SourceText::without_body`]); `text` then ends where the body starts, and a stage that
+    /// needs the body reads the file again through [`crate::discover::source_text`].
+    pub body_released: bool,
 }
 
 impl SourceText {
@@ -41,9 +47,45 @@ impl SourceText {
         &self.text[self.front_matter_range.clone()]
     }
 
-    /// The markdown body.
+    /// The markdown body. Only while the text is held: after [`SourceText::without_body`] use
+    /// [`SourceText::body_of`] on the text [`crate::discover::source_text`] gives back.
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        debug_assert!(
+            !self.body_released,
+            "the body of {} was read after it was released",
+            self.path
+        );
+        self.body_of(&self.text)
+    }
+
+    /// The markdown body of `text`, this file's text read again (same offsets).
+    pub fn body_of<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// The hash kept in [`SourceText::fingerprint`].
+    pub fn fingerprint_of(text: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
+
+    /// A copy holding the front matter but not the body. Once every stage that reads bodies has
+    /// run, entries keep only this (later diagnostics still point into the front matter), so
+    /// the build does not hold every body in memory at once.
+    pub fn without_body(&self) -> SourceText {
+        SourceText {
+            path: self.path.clone(),
+            content_path: self.content_path.clone(),
+            text: self
+                .text
+                .get(..self.body_start)
+                .unwrap_or_default()
+                .to_string(),
+            front_matter_range: self.front_matter_range.clone(),
+            front_matter_first_line: self.front_matter_first_line,
+            body_start: self.body_start,
+            fingerprint: self.fingerprint,
+            body_released: true,
+        }
     }
 
     /// Converts a position inside the front matter YAML into a position in the file.
@@ -96,9 +138,7 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
         content_path,
         mut text,
     } = source;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
+    strip_byte_order_mark(&mut text);
     let Some((front_matter_range, body_start)) = split_front_matter(&text) else {
         let message = if first_line(&text).trim_end() == "---" {
             "the front matter is not closed"
@@ -121,6 +161,8 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
         front_matter_first_line: 2,
         front_matter_range,
         body_start,
+        fingerprint: SourceText::fingerprint_of(&text),
+        body_released: false,
         text,
     };
     let front_matter = read_front_matter_yaml(&source)?;
@@ -128,6 +170,13 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
         source: Arc::new(source),
         front_matter,
     })
+}
+
+/// Removes a UTF-8 byte order mark: editors on Windows may write one, and it is not content.
+pub fn strip_byte_order_mark(text: &mut String) {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
 }
 
 /// serde_yaml reports errors found at the end of input (an unclosed `[`) one line past the

@@ -46,33 +46,86 @@ pub enum SetupError {
     Output(#[from] write::WriteError),
 }
 
-/// How long each stage took.
+/// How long each stage took, and the process's memory when it ended.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
-    /// (stage name, time), in pipeline order.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// One per stage, in pipeline order.
+    pub stages: Vec<StageTiming>,
+}
+
+/// One stage's time and the memory readings taken as it ended.
+#[derive(Debug, Clone)]
+pub struct StageTiming {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Wall time.
+    pub time: Duration,
+    /// Resident memory and the peak so far when the stage ended, in bytes (Linux only).
+    pub memory: Option<MemoryReading>,
+}
+
+/// Resident set size now and its high-water mark, from `/proc/self/status`.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryReading {
+    /// `VmRSS`.
+    pub resident: u64,
+    /// `VmHWM`: the peak resident size so far.
+    pub peak: u64,
+}
+
+impl MemoryReading {
+    /// Reads this process's memory, where the system tells it (Linux); `None` elsewhere.
+    pub fn of_this_process() -> Option<Self> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let kilobytes = |key: &str| -> Option<u64> {
+            let line = status.lines().find(|line| line.starts_with(key))?;
+            let number = line[key.len()..].trim().trim_end_matches("kB").trim();
+            number.parse::<u64>().ok().map(|kb| kb * 1024)
+        };
+        Some(MemoryReading {
+            resident: kilobytes("VmRSS:")?,
+            peak: kilobytes("VmHWM:")?,
+        })
+    }
 }
 
 impl Timings {
     fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let result = work();
-        self.stages.push((stage, start.elapsed()));
+        self.stages.push(StageTiming {
+            stage,
+            time: start.elapsed(),
+            memory: MemoryReading::of_this_process(),
+        });
         result
     }
 
-    /// A table of stage times, one per line.
+    /// A table of stage times (and memory, where known), one per line.
     pub fn report(&self) -> String {
-        let total: Duration = self.stages.iter().map(|(_, time)| *time).sum();
-        let mut out = String::new();
-        for (stage, time) in &self.stages {
+        let total: Duration = self.stages.iter().map(|stage| stage.time).sum();
+        let megabytes = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+        let mut out = format!(
+            "{:>14}  {:>9}  {:>11}  {:>11}\n",
+            "stage", "time", "rss after", "peak so far"
+        );
+        for stage in &self.stages {
             out.push_str(&format!(
-                "{stage:>10}  {:>9.1} ms\n",
-                time.as_secs_f64() * 1000.0
+                "{:>14}  {:>6.1} ms",
+                stage.stage,
+                stage.time.as_secs_f64() * 1000.0
             ));
+            if let Some(memory) = stage.memory {
+                out.push_str(&format!(
+                    "  {:>8.0} MB  {:>8.0} MB",
+                    megabytes(memory.resident),
+                    megabytes(memory.peak)
+                ));
+            }
+            out.push('\n');
         }
         out.push_str(&format!(
-            "{:>10}  {:>9.1} ms\n",
+            "{:>14}  {:>6.1} ms\n",
             "total",
             total.as_secs_f64() * 1000.0
         ));
@@ -150,7 +203,7 @@ pub fn analyse(
         .into_iter()
         .partition(|source| validate::is_index_path(&source.content_path));
     let (index_files, parse_diagnostics) =
-        timings.time("parse", || parse::parse_all(index_sources));
+        timings.time("parse schemas", || parse::parse_all(index_sources));
     diagnostics.extend(parse_diagnostics);
     let validator = validate::Validator::new(&index_files, &config, options.drafts);
     // Entries are parsed and validated in one parallel pass, so each file's raw YAML is dropped
@@ -167,8 +220,10 @@ pub fn analyse(
     });
     let (validated, validate_diagnostics) = validator.finish(results);
     diagnostics.extend(validate_diagnostics);
-    let (graph, link_diagnostics) = timings.time("link", || link::link(validated));
+    let (mut graph, link_diagnostics) = timings.time("link", || link::link(validated));
     diagnostics.extend(link_diagnostics);
+    // Every stage that reads bodies has run; render reads each file again when it needs it.
+    graph.release_entry_bodies();
     let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
     diagnostics.extend(derive_diagnostics);
     Analysis {
@@ -217,6 +272,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     }
     let staging = write::prepare(&output)?;
     let input = RenderInput {
+        root: &options.root,
         config: &analysis.config,
         graph: &analysis.graph,
         derived: &analysis.derived,

@@ -27,6 +27,9 @@ pub trait PageSink: Sync {
 
 /// Everything render needs, borrowed.
 pub struct RenderInput<'a> {
+    /// Knowledge base root: entry bodies are read again from there (see
+    /// [`crate::discover::source_text`]).
+    pub root: &'a std::path::Path,
     /// Site configuration.
     pub config: &'a Config,
     /// The linked graph.

@@ -126,8 +126,9 @@ impl Renderer<'_> {
         let derived = self.input.derived;
         let entry = &graph.entries[index];
         let root = root_prefix(&entry.url_path);
+        let text = crate::discover::source_text(self.input.root, &entry.source)?;
         let body = body_to_html(
-            entry.source.body(),
+            entry.source.body_of(&text),
             &BodyContext {
                 graph,
                 links: &graph.body_links[index],
@@ -308,11 +309,11 @@ impl Renderer<'_> {
             let title = kind_display_title(graph, &from.kind);
             groups.entry(title).or_default().push(BacklinkView {
                 entry: entry_link(graph, backlink.from, root),
-                sentence: crate::link::backlink_sentence(
-                    graph,
-                    backlink.from,
-                    backlink.body_offset,
-                ),
+                sentence: graph.body_links[backlink.from]
+                    .get(backlink.link)
+                    .and_then(|link| link.backlink_sentence.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
             });
         }
         groups

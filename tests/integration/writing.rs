@@ -97,3 +97,69 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         before
     );
 }
+
+/// Copies a fixture into `destination`, file by file.
+fn copy_fixture(name: &str, destination: &std::path::Path) {
+    let source = fixture(name);
+    for entry in walkdir::WalkDir::new(&source).sort_by_file_name() {
+        let entry = entry.expect("fixture is readable");
+        let relative = entry
+            .path()
+            .strip_prefix(&source)
+            .expect("inside the fixture");
+        let target = destination.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("folder created");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("file copied");
+        }
+    }
+}
+
+#[test]
+fn a_body_edited_during_the_build_fails_it_instead_of_mixing_versions() {
+    // Bodies leave memory after the link stage and render reads each file again: a file saved
+    // in between must stop the build, since its links were resolved on the old text.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path().join("kb");
+    copy_fixture("field-types", &root);
+    let options = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let config = site::load_config(&options).expect("valid configuration");
+    let mut diagnostics = Vec::new();
+    let analysis = site::analyse(
+        &options,
+        config,
+        &mut site::Timings::default(),
+        &mut diagnostics,
+    );
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let alpha = root.join("content/things/alpha.md");
+    let text = std::fs::read_to_string(&alpha).expect("readable");
+    std::fs::write(&alpha, format!("{text}\nOne more line.\n")).expect("writable");
+    let input = lode::render::RenderInput {
+        root: &root,
+        config: &analysis.config,
+        graph: &analysis.graph,
+        derived: &analysis.derived,
+        templates: &[],
+        static_files: &[],
+    };
+    let sink = site::MemorySink::default();
+    let problems = lode::render::render(&input, &sink);
+    let messages: Vec<String> = problems
+        .iter()
+        .map(|d| format!("{}: {}", d.path, d.message))
+        .collect();
+    assert!(
+        messages.contains(
+            &"content/things/alpha.md: the file changed while the site was being built".to_string()
+        ),
+        "{messages:?}"
+    );
+    let files = sink.files.lock().expect("not poisoned");
+    assert!(!files.contains_key("things/alpha/index.html"));
+    assert!(files.contains_key("things/beta/index.html"));
+}
