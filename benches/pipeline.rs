@@ -36,22 +36,31 @@ fn knowledge_base(count: usize) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// Every markdown file of the knowledge base at `root`, read.
+fn read_all(root: &std::path::Path) -> Vec<SourceFile> {
+    lode::discover::discover(root, "content")
+        .files
+        .iter()
+        .map(|found| lode::discover::read_source(found).expect("readable file"))
+        .collect()
+}
+
 #[divan::bench(args = [100, 1000])]
 fn parse_front_matter(bencher: divan::Bencher, count: usize) {
     let (_dir, root) = knowledge_base(count);
-    let sources: Vec<SourceFile> = lode::discover::discover(&root, "content").sources;
+    let sources: Vec<SourceFile> = read_all(&root);
     bencher.bench(|| lode::parse::parse_all(sources.clone()));
 }
 
 #[divan::bench(args = [100, 1000])]
 fn link_resolution(bencher: divan::Bencher, count: usize) {
     let (_dir, root) = knowledge_base(count);
-    let sources = lode::discover::discover(&root, "content").sources;
+    let sources = read_all(&root);
     let (parsed, _) = lode::parse::parse_all(sources);
     let config = lode::config::Config::default();
     bencher.bench(|| {
         let (validated, _) = lode::validate::validate(&parsed, &config, false);
-        lode::link::link(validated)
+        lode::link::link(validated, &root)
     });
 }
 

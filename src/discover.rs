@@ -1,6 +1,9 @@
-//! Stage 1, **discover**: find and read the source files.
+//! Stage 1, **discover**: find the source files, and read them when a later stage asks.
 //!
-//! This module and [`crate::write`] are the only ones that touch the disk. Walks are sorted so
+//! This module and [`crate::write`] are the only ones that touch the disk. Parse reads each
+//! file once, through [`read_source`]; link and render read a body again through
+//! [`source_text`], which proves by a hash that the file is unchanged, so no stage holds every
+//! body in memory at once. Walks are sorted so
 //! every later stage sees files in the same order; hidden files and editor temporaries are
 //! skipped; symbolic links are never followed, so nothing outside the root is read.
 
@@ -29,11 +32,24 @@ pub struct ThemeFile {
     pub bytes: Vec<u8>,
 }
 
+/// A markdown file found under the content folder, not read yet: the parse stage reads each
+/// file ([`read_source`]) just before parsing it, so the bodies of all files are never in
+/// memory at once.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Path relative to the knowledge base root, with `/` separators.
+    pub path: String,
+    /// Path relative to the content folder, without the `.md` extension.
+    pub content_path: String,
+    /// Where to read it.
+    absolute: PathBuf,
+}
+
 /// Everything the discover stage found.
 #[derive(Debug, Default)]
 pub struct Discovered {
     /// Markdown files under the content folder, sorted by path.
-    pub sources: Vec<SourceFile>,
+    pub files: Vec<FoundFile>,
     /// Templates from the knowledge base's own `templates/` folder (override the built-in ones).
     pub templates: Vec<ThemeFile>,
     /// Files from the knowledge base's own `static/` folder (override the built-in ones).
@@ -66,59 +82,41 @@ pub fn discover(root: &Path, content_dir: &str) -> Discovered {
         );
         return discovered;
     }
-    let markdown_files: Vec<(String, PathBuf)> =
-        walk_sorted(&content_root, &mut discovered.diagnostics, root)
-            .into_iter()
-            .filter(|(relative, _)| relative.ends_with(".md"))
-            .collect();
-    // Reading in parallel keeps several requests in flight, which is what a cold disk cache
-    // needs; results keep the walk's sorted order.
-    let read: Vec<Result<SourceFile, Diagnostic>> = {
-        use rayon::prelude::*;
-        markdown_files
-            .into_par_iter()
-            .map(|(relative, absolute)| read_source(content_dir, &relative, &absolute))
-            .collect()
-    };
-    for result in read {
-        match result {
-            Ok(source) => discovered.sources.push(source),
-            Err(diagnostic) => discovered.diagnostics.push(diagnostic),
-        }
-    }
+    discovered.files = walk_sorted(&content_root, &mut discovered.diagnostics, root)
+        .into_iter()
+        .filter(|(relative, _)| relative.ends_with(".md"))
+        .map(|(relative, absolute)| FoundFile {
+            path: join_display(content_dir, &relative),
+            content_path: relative.trim_end_matches(".md").to_string(),
+            absolute,
+        })
+        .collect();
     discovered.templates = read_theme_folder(root, "templates", &mut discovered.diagnostics);
     discovered.static_files = read_theme_folder(root, "static", &mut discovered.diagnostics);
     discovered
 }
 
 /// Reads one markdown file; a file that is not UTF-8 is an error naming the first bad byte.
-fn read_source(
-    content_dir: &str,
-    relative: &str,
-    absolute: &Path,
-) -> Result<SourceFile, Diagnostic> {
-    let display_path = join_display(content_dir, relative);
-    let bytes = std::fs::read(absolute).map_err(|error| {
-        Diagnostic::error(
-            display_path.clone(),
-            format!("cannot read the file: {error}"),
-        )
+pub fn read_source(found: &FoundFile) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(&found.absolute).map_err(|error| {
+        Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
     })?;
     let text = String::from_utf8(bytes).map_err(|error| {
-        Diagnostic::error(display_path.clone(), "the file is not valid UTF-8 text").help(format!(
+        Diagnostic::error(found.path.clone(), "the file is not valid UTF-8 text").help(format!(
             "byte {} is not UTF-8; save the file as UTF-8 in your editor",
             error.utf8_error().valid_up_to()
         ))
     })?;
     Ok(SourceFile {
-        content_path: relative.trim_end_matches(".md").to_string(),
-        path: display_path,
+        path: found.path.clone(),
+        content_path: found.content_path.clone(),
         text,
     })
 }
 
 /// The text of `source`: borrowed while the parse stage's copy is held, otherwise read again
-/// from `root` (the knowledge base root), after the link stage released it to save memory.
+/// from `root` (the knowledge base root): entries drop their bodies once validated, and the
+/// link and render stages read each file again when they need its body.
 ///
 /// A file that changed since it was discovered is an error, never a page mixing two versions:
 /// the offsets of its links and headings belong to the text that was checked.
@@ -270,7 +268,7 @@ mod tests {
         std::fs::write(content.join(".hidden.md"), "x").unwrap();
         std::fs::write(content.join("_index.md"), "x").unwrap();
         let found = discover(dir.path(), "content");
-        let paths: Vec<_> = found.sources.iter().map(|s| s.path.as_str()).collect();
+        let paths: Vec<_> = found.files.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(
             paths,
             ["content/_index.md", "content/b/a.md", "content/b/z.md"]

@@ -14,6 +14,7 @@ use crate::validate::Validated;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The kind that `sources`, claims' `source` and events' `source` must point at.
@@ -107,16 +108,6 @@ impl Graph {
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.by_id.get(id).map(|&index| &self.entries[index])
     }
-
-    /// Drops the body of every entry: after the link stage nothing but render reads a body,
-    /// and render reads each file again when it needs it (see
-    /// [`crate::discover::source_text`]). Keeps the build's memory from growing with the
-    /// bodies (about 1 GB at 100,000 entries).
-    pub fn release_entry_bodies(&mut self) {
-        for entry in &mut self.entries {
-            entry.source = Arc::new(entry.source.without_body());
-        }
-    }
 }
 
 /// What one pass over a body found, before resolution.
@@ -138,8 +129,10 @@ struct RawLink {
     is_wikilink: bool,
 }
 
-/// Resolves every reference of every entry into the graph.
-pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
+/// Resolves every reference of every entry into the graph. Bodies are read from `root` (see
+/// [`crate::discover::source_text`]) once to scan them and once more to resolve their links,
+/// so no more than a few bodies are in memory at a time.
+pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
     let Validated {
         schemas,
         entries,
@@ -150,22 +143,33 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
     let names = NameIndex::new(&entries);
     let matcher = MentionMatcher::new(&names);
-    let scans: Vec<BodyScan> = entries
+    // First pass: every body's headings, links and mentions, so links can then be checked
+    // against the headings of any entry.
+    let scans: Vec<Result<BodyScan, Diagnostic>> = entries
         .par_iter()
-        .map(|entry| scan_body(entry.source.body(), matcher.as_ref()))
+        .map(|entry| {
+            let text = crate::discover::source_text(root, &entry.source)?;
+            Ok(scan_body(entry.source.body_of(&text), matcher.as_ref()))
+        })
         .collect();
+    let (scans, unreadable) = split_unreadable(scans);
+    diagnostics.extend(unreadable);
+    let resolver = Resolver {
+        entries: &entries,
+        by_id: &by_id,
+        names: &names,
+        scans: &scans,
+        schemas: &schemas,
+        matcher: matcher.as_ref(),
+    };
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
-        .map(|index| {
-            let resolver = Resolver {
-                entries: &entries,
-                by_id: &by_id,
-                names: &names,
-                scans: &scans,
-                schemas: &schemas,
-            };
-            resolver.resolve_entry(index)
-        })
+        .map(
+            |index| match crate::discover::source_text(root, &entries[index].source) {
+                Ok(text) => resolver.resolve_entry(index, &text),
+                Err(diagnostic) => (Vec::new(), Vec::new(), vec![diagnostic]),
+            },
+        )
         .collect();
     let mut edges = Vec::new();
     let mut body_links = Vec::with_capacity(entries.len());
@@ -176,10 +180,6 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
     }
     edges.sort();
     edges.dedup();
-    let mentions = match &matcher {
-        Some(matcher) => unlinked_mentions(&entries, &body_links, &scans, &names, matcher),
-        None => Vec::new(),
-    };
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
     let graph = Graph {
         schemas,
@@ -192,9 +192,23 @@ pub fn link(validated: Validated) -> (Graph, Vec<Diagnostic>) {
         comparisons_intro,
     };
     diagnostics.extend(orphan_warnings(&graph));
-    diagnostics.extend(mentions);
     diagnostics.extend(links_in_intros(&graph));
     (graph, diagnostics)
+}
+
+/// Scans in entry order (an unreadable body scans as empty) and the read errors.
+fn split_unreadable(scans: Vec<Result<BodyScan, Diagnostic>>) -> (Vec<BodyScan>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let scans = scans
+        .into_iter()
+        .map(|scan| {
+            scan.unwrap_or_else(|diagnostic| {
+                diagnostics.push(diagnostic);
+                BodyScan::default()
+            })
+        })
+        .collect();
+    (scans, diagnostics)
 }
 
 /// Builds the id index; a duplicate id is an error naming both files, and the later file is
@@ -416,10 +430,17 @@ struct Resolver<'a> {
     names: &'a NameIndex,
     scans: &'a [BodyScan],
     schemas: &'a Schemas,
+    matcher: Option<&'a MentionMatcher>,
 }
 
 impl Resolver<'_> {
-    fn resolve_entry(&self, index: usize) -> (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>) {
+    /// Every reference of entry `index` (whose file's whole text is `text`): its links, its
+    /// edges, and the problems found, unlinked mentions included.
+    fn resolve_entry(
+        &self,
+        index: usize,
+        text: &str,
+    ) -> (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>) {
         let entry = &self.entries[index];
         let mut edges = Vec::new();
         let mut diagnostics = Vec::new();
@@ -486,25 +507,36 @@ impl Resolver<'_> {
                 self.reference(entry, reference, &[], "entries", &mut diagnostics);
             }
         }
+        let body = entry.source.body_of(text);
         let mut links = Vec::new();
         let mut sentence_taken = BTreeSet::new();
         for raw in &self.scans[index].links {
-            if let Some(mut link) = self.body_link(index, raw, &mut diagnostics) {
+            if let Some(mut link) = self.body_link(index, text, raw, &mut diagnostics) {
                 add_edge(link.target, Relation::Mentions);
                 // One backlink per (source, target) pair, at the first link: only that one
                 // needs its sentence.
                 if link.target != index && sentence_taken.insert(link.target) {
-                    link.backlink_sentence = Some(self.sentence_around(entry, link.body_offset));
+                    link.backlink_sentence = Some(self.sentence_around(body, link.body_offset));
                 }
                 links.push(link);
             }
         }
+        if let Some(matcher) = self.matcher {
+            diagnostics.extend(unlinked_mentions(
+                self.entries,
+                index,
+                text,
+                &links,
+                &self.scans[index],
+                self.names,
+                matcher,
+            ));
+        }
         (links, edges, diagnostics)
     }
 
-    /// The sentence around the link at `body_offset` in `entry`'s body, as plain text.
-    fn sentence_around(&self, entry: &Entry, body_offset: usize) -> Box<str> {
-        let body = entry.source.body();
+    /// The sentence around the link at `body_offset` in `body`, as plain text.
+    fn sentence_around(&self, body: &str, body_offset: usize) -> Box<str> {
         let markdown = sentence_markdown(body, body_offset.min(body.len()));
         let plain = markdown_to_plain(markdown, |page| {
             let page = page.trim();
@@ -594,6 +626,7 @@ impl Resolver<'_> {
     fn body_link(
         &self,
         index: usize,
+        text: &str,
         raw: &RawLink,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<BodyLink> {
@@ -606,7 +639,7 @@ impl Resolver<'_> {
         let at = |diagnostic: Diagnostic| {
             entry
                 .source
-                .diagnostic_at_body_offset(diagnostic, raw.body_offset)
+                .diagnostic_at_body_offset(text, diagnostic, raw.body_offset)
                 .span(raw.length)
         };
         let target = if page.is_empty() {
@@ -781,7 +814,7 @@ fn links_in_intros(graph: &Graph) -> Vec<Diagnostic> {
             .help("name the entry in plain text here, and link it from an entry's body instead");
             diagnostics.push(
                 source
-                    .diagnostic_at_body_offset(diagnostic, link.body_offset)
+                    .diagnostic_at_body_offset(&source.text, diagnostic, link.body_offset)
                     .span(link.length),
             );
         }
@@ -862,60 +895,57 @@ impl MentionMatcher {
     }
 }
 
-/// Plain text matching another entry's title or alias, in a body that never links to that
-/// entry: one warning per pair, at the first mention.
+/// Plain text of entry `index` (whose file's whole text is `text`) matching another entry's
+/// title or alias, where the body never links to that entry: one warning per target, at the
+/// first mention.
 fn unlinked_mentions(
     entries: &[Entry],
-    body_links: &[Vec<BodyLink>],
-    scans: &[BodyScan],
+    index: usize,
+    text: &str,
+    links: &[BodyLink],
+    scan: &BodyScan,
     names: &NameIndex,
     matcher: &MentionMatcher,
 ) -> Vec<Diagnostic> {
-    let mut warnings: Vec<Diagnostic> = (0..entries.len())
-        .into_par_iter()
-        .flat_map_iter(|index| {
-            let entry = &entries[index];
-            let body = entry.source.body();
-            let linked: BTreeSet<usize> =
-                body_links[index].iter().map(|link| link.target).collect();
-            // The earliest mention of each target, whichever of its names it used.
-            let mut first: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-            for &(pattern, offset, length) in &scans[index].mentions {
-                let Some(targets) = names.names.get(&matcher.patterns[pattern]) else {
-                    continue;
-                };
-                for &target in targets {
-                    if target == index || linked.contains(&target) {
-                        continue;
-                    }
-                    let slot = first.entry(target).or_insert((offset, length));
-                    if offset < slot.0 {
-                        *slot = (offset, length);
-                    }
-                }
+    let entry = &entries[index];
+    let body = entry.source.body_of(text);
+    let linked: BTreeSet<usize> = links.iter().map(|link| link.target).collect();
+    // The earliest mention of each target, whichever of its names it used.
+    let mut first: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for &(pattern, offset, length) in &scan.mentions {
+        let Some(targets) = names.names.get(&matcher.patterns[pattern]) else {
+            continue;
+        };
+        for &target in targets {
+            if target == index || linked.contains(&target) {
+                continue;
             }
-            first.into_iter().map(move |(target, (offset, length))| {
-                let target_entry = &entries[target];
-                let diagnostic = Diagnostic::warning(
-                    entry.source.path.clone(),
-                    format!("unlinked mention of `{}`", target_entry.title),
-                )
-                .label("could be a link")
-                .help(format!(
-                    "link it: [[{}|{}]]",
-                    target_entry.id,
-                    &body[offset..offset + length]
-                ));
-                entry
-                    .source
-                    .diagnostic_at_body_offset(diagnostic, offset)
-                    .span(length)
-            })
+            let slot = first.entry(target).or_insert((offset, length));
+            if offset < slot.0 {
+                *slot = (offset, length);
+            }
+        }
+    }
+    first
+        .into_iter()
+        .map(|(target, (offset, length))| {
+            let target_entry = &entries[target];
+            let diagnostic = Diagnostic::warning(
+                entry.source.path.clone(),
+                format!("unlinked mention of `{}`", target_entry.title),
+            )
+            .label("could be a link")
+            .help(format!(
+                "link it: [[{}|{}]]",
+                target_entry.id,
+                body.get(offset..offset + length).unwrap_or_default()
+            ));
+            entry
+                .source
+                .diagnostic_at_body_offset(text, diagnostic, offset)
+                .span(length)
         })
-        .collect();
-    warnings
-        .sort_by(|a, b| (&a.path, a.position, &a.message).cmp(&(&b.path, b.position, &b.message)));
-    warnings
+        .collect()
 }
 
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {

@@ -154,6 +154,13 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry keeping only the front matter of its file (see
+    /// [`SourceText::without_body`]): called once validated, so bodies do not pile up in memory.
+    pub fn without_body(mut self) -> Entry {
+        self.source = Arc::new(self.source.without_body());
+        self
+    }
+
     /// The value of field `name`.
     pub fn field(&self, name: &str) -> Option<&FieldValue> {
         self.fields

@@ -105,13 +105,15 @@ impl SourceText {
         diagnostic.at(&self.text, self.position_in_file(yaml_position))
     }
 
-    /// A diagnostic pointing at a byte offset of the body.
+    /// A diagnostic pointing at a byte offset of the body; `text` is the whole file (this
+    /// source's own text while it holds its body, or the text read again).
     pub fn diagnostic_at_body_offset(
         &self,
+        text: &str,
         diagnostic: Diagnostic,
         body_offset: usize,
     ) -> Diagnostic {
-        diagnostic.at_offset(&self.text, self.body_start + body_offset)
+        diagnostic.at_offset(text, self.body_start + body_offset)
     }
 }
 

@@ -8,6 +8,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostics::{Diagnostic, sort_diagnostics};
 use crate::discover::{self, Discovered};
 use crate::link::{self, Graph};
+use crate::model::Entry;
 use crate::render::{self, PageSink, RenderInput};
 use crate::write::{self, WriteReport};
 use crate::{parse, validate};
@@ -106,12 +107,12 @@ impl Timings {
         let total: Duration = self.stages.iter().map(|stage| stage.time).sum();
         let megabytes = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
         let mut out = format!(
-            "{:>14}  {:>9}  {:>11}  {:>11}\n",
+            "{:>19}  {:>9}  {:>11}  {:>11}\n",
             "stage", "time", "rss after", "peak so far"
         );
         for stage in &self.stages {
             out.push_str(&format!(
-                "{:>14}  {:>6.1} ms",
+                "{:>19}  {:>6.1} ms",
                 stage.stage,
                 stage.time.as_secs_f64() * 1000.0
             ));
@@ -125,7 +126,7 @@ impl Timings {
             out.push('\n');
         }
         out.push_str(&format!(
-            "{:>14}  {:>6.1} ms\n",
+            "{:>19}  {:>6.1} ms\n",
             "total",
             total.as_secs_f64() * 1000.0
         ));
@@ -198,32 +199,41 @@ pub fn analyse(
         discover::discover(&options.root, &config.content)
     });
     diagnostics.append(&mut discovered.diagnostics);
-    let sources = std::mem::take(&mut discovered.sources);
-    let (index_sources, entry_sources): (Vec<_>, Vec<_>) = sources
+    let files = std::mem::take(&mut discovered.files);
+    let (index_files, entry_files): (Vec<_>, Vec<_>) = files
         .into_iter()
-        .partition(|source| validate::is_index_path(&source.content_path));
-    let (index_files, parse_diagnostics) =
-        timings.time("parse schemas", || parse::parse_all(index_sources));
+        .partition(|file| validate::is_index_path(&file.content_path));
+    let (index_files, parse_diagnostics) = timings.time("parse schemas", || {
+        let (sources, mut read_diagnostics) = read_all(&index_files);
+        let (parsed, parse_diagnostics) = parse::parse_all(sources);
+        read_diagnostics.extend(parse_diagnostics);
+        (parsed, read_diagnostics)
+    });
     diagnostics.extend(parse_diagnostics);
     let validator = validate::Validator::new(&index_files, &config, options.drafts);
-    // Entries are parsed and validated in one parallel pass, so each file's raw YAML is dropped
-    // as soon as it is validated: memory holds the typed entries, never all the raw values.
-    let results = timings.time("parse+validate", || {
+    // Entries are read, parsed and validated in one parallel pass, and each keeps only its front
+    // matter afterwards: memory holds the typed entries, never all the raw YAML or all the
+    // bodies (link and render read a body again when they need it).
+    let results = timings.time("read+parse+validate", || {
         use rayon::prelude::*;
-        entry_sources
+        entry_files
             .into_par_iter()
-            .map(|source| match parse::parse_file(source) {
-                Ok(file) => validator.entry(&file),
-                Err(diagnostic) => (None, vec![diagnostic]),
+            .map(|found| {
+                let file = discover::read_source(&found).and_then(parse::parse_file);
+                match file {
+                    Ok(file) => {
+                        let (entry, diagnostics) = validator.entry(&file);
+                        (entry.map(Entry::without_body), diagnostics)
+                    }
+                    Err(diagnostic) => (None, vec![diagnostic]),
+                }
             })
             .collect()
     });
     let (validated, validate_diagnostics) = validator.finish(results);
     diagnostics.extend(validate_diagnostics);
-    let (mut graph, link_diagnostics) = timings.time("link", || link::link(validated));
+    let (graph, link_diagnostics) = timings.time("link", || link::link(validated, &options.root));
     diagnostics.extend(link_diagnostics);
-    // Every stage that reads bodies has run; render reads each file again when it needs it.
-    graph.release_entry_bodies();
     let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
     diagnostics.extend(derive_diagnostics);
     Analysis {
@@ -232,6 +242,22 @@ pub fn analyse(
         graph,
         derived,
     }
+}
+
+/// Reads `files` (in parallel: several reads in flight suit a cold disk cache); unreadable
+/// files become diagnostics.
+fn read_all(files: &[discover::FoundFile]) -> (Vec<discover::SourceFile>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let results: Vec<_> = files.par_iter().map(discover::read_source).collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(source) => sources.push(source),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (sources, diagnostics)
 }
 
 /// `lode check`: every check of a build; writes nothing.
