@@ -27,11 +27,7 @@ pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Resu
         input.config.base_url
     );
     put(sink, "robots.txt", robots.as_bytes())?;
-    put(
-        sink,
-        "data/graph.json",
-        &to_json(&graph_export(input.graph), "data/graph.json")?,
-    )?;
+    put(sink, "data/graph.json", &graph_export(input.graph)?)?;
     for (kind, members) in &input.derived.kinds {
         let path = format!("data/{kind}.csv");
         put(

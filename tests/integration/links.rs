@@ -126,3 +126,40 @@ fn a_link_in_an_intro_is_an_error_not_a_broken_link() {
         ]
     );
 }
+
+#[test]
+fn the_graph_exports_are_json_documents_of_nodes_and_edges() {
+    // Regression: `data/graph.json` once held a serialised `Result` of bytes
+    // (`{"Ok":[123,34,…]}`) instead of the graph.
+    let (_, output) = build("links");
+    for path in ["data/graph.json", "graph/graph.json"] {
+        let text = page(&output, path);
+        let document: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|error| panic!("{path}: {error}"));
+        let nodes = document["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has no `nodes` array: {}", &text[..80]));
+        let ids: Vec<&str> = nodes
+            .iter()
+            .filter_map(|node| node["id"].as_str())
+            .collect();
+        assert_eq!(ids.len(), nodes.len(), "{path}: every node has an id");
+        assert!(
+            ids.contains(&"russia") && ids.contains(&"rusal"),
+            "{path}: {ids:?}"
+        );
+        let edges = document["edges"].as_array().expect("edges array");
+        assert!(!edges.is_empty(), "{path} has edges");
+    }
+    let export: serde_json::Value =
+        serde_json::from_str(&page(&output, "data/graph.json")).expect("JSON");
+    let russia = export["nodes"]
+        .as_array()
+        .and_then(|nodes| nodes.iter().find(|node| node["id"] == "russia"))
+        .expect("russia is a node");
+    assert_eq!(russia["kind"], "country");
+    assert!(russia["fields"].is_object(), "{russia}");
+    let search: serde_json::Value =
+        serde_json::from_str(&page(&output, "search-index.json")).expect("JSON");
+    assert!(search.as_array().is_some_and(|items| items.len() == 4));
+}
