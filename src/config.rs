@@ -31,7 +31,17 @@ pub struct Config {
     pub require_sources: bool,
     /// Number of entries in the Atom feed.
     pub feed_limit: usize,
+    /// Rows per page of kind indexes, timelines and tag pages: a longer list is split into
+    /// numbered pages (`countries/`, `countries/page/2/`, …).
+    pub page_size: std::num::NonZeroUsize,
 }
+
+/// Rows per page of long lists unless `lode.yaml` says otherwise: a 500-row table is still
+/// quick to load and to sort in the browser. (Checked at compile time: it is not zero.)
+const DEFAULT_PAGE_SIZE: std::num::NonZeroUsize = match std::num::NonZeroUsize::new(500) {
+    Some(size) => size,
+    None => panic!("the default page size must not be zero"),
+};
 
 impl Default for Config {
     fn default() -> Self {
@@ -44,6 +54,7 @@ impl Default for Config {
             content: "content".to_string(),
             require_sources: false,
             feed_limit: 30,
+            page_size: DEFAULT_PAGE_SIZE,
         }
     }
 }
@@ -64,7 +75,7 @@ impl Config {
             )
             .help(
                 "known keys: title, description, base_url, language, output, content, \
-                 require_sources, feed_limit",
+                 require_sources, feed_limit, page_size",
             );
             if let Some(location) = error.location() {
                 diagnostic = diagnostic.at(
@@ -113,6 +124,16 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn page_size_must_be_a_positive_number() {
+        let config = Config::from_yaml("page_size: 50\n").unwrap();
+        assert_eq!(config.page_size.get(), 50);
+        assert_eq!(Config::default().page_size.get(), 500);
+        let error = Config::from_yaml("title: Atlas\npage_size: 0\n").unwrap_err();
+        assert_eq!(error.position.map(|p| p.line), Some(2));
+        assert!(error.message.contains("nonzero"), "{}", error.message);
     }
 
     #[test]

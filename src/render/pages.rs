@@ -408,68 +408,15 @@ impl Renderer<'_> {
     fn kind_indexes(&self) -> Result<(), Diagnostic> {
         let graph = self.graph();
         let derived = self.input.derived;
-        // Kinds in parallel: each index lists all of its entries, and a kind's page and its
-        // timeline are independent of the others.
+        // Kinds in parallel: a kind's pages and its timeline are independent of the others.
         let kinds: Vec<&crate::schema::KindSchema> = graph.schemas.kinds.values().collect();
         kinds.par_iter().try_for_each(|kind| {
-            let path = format!("{}/", kind.folder);
-            let root = root_prefix(&path);
-            let members = derived.kinds.get(&kind.kind).cloned().unwrap_or_default();
-            let columns: Vec<String> = kind
-                .fields
-                .iter()
-                .map(|field| field.label.clone())
-                .collect();
-            let mut footnotes = Footnotes::default();
-            let rows: Vec<KindRow> = members
-                .iter()
-                .map(|&member| {
-                    let entry = &graph.entries[member];
-                    let cells = kind
-                        .fields
-                        .iter()
-                        .map(|field| match entry.field(&field.name) {
-                            Some(value) => {
-                                let values = value.values();
-                                let sort = sort_key(values.first().map(|(value, _)| *value));
-                                let html = values
-                                    .into_iter()
-                                    .map(|(value, claim)| {
-                                        views::claim_html(
-                                            graph,
-                                            value,
-                                            claim,
-                                            &mut footnotes,
-                                            &root,
-                                        )
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join("<br>");
-                                TableCell { html, sort }
-                            }
-                            None => TableCell {
-                                html: String::new(),
-                                sort: String::new(),
-                            },
-                        })
-                        .collect();
-                    KindRow {
-                        entry: entry_link(graph, member, &root),
-                        cells,
-                    }
-                })
-                .collect();
-            let intro = intro_html(graph, &kind.source, &root);
-            let view = KindView {
-                kind: kind.kind.clone(),
-                intro,
-                columns,
-                rows,
-                footnotes: footnotes.notes,
-                timeline_url: format!("{root}{}/timeline/", kind.folder),
-            };
-            let description = kind.summary.clone().unwrap_or_default();
-            self.page("kind.html", &path, &kind.title, &description, view)?;
+            let base = format!("{}/", kind.folder);
+            let members: &[usize] = derived.kinds.get(&kind.kind).map_or(&[], Vec::as_slice);
+            let pages = pages_of(members, self.page_size());
+            for (number, rows) in pages.iter().enumerate().map(|(i, rows)| (i + 1, rows)) {
+                self.kind_index_page(kind, &base, rows, number, pages.len())?;
+            }
             let events: Vec<usize> = derived
                 .timeline
                 .iter()
@@ -482,18 +429,155 @@ impl Renderer<'_> {
                 })
                 .map(|(position, _)| position)
                 .collect();
-            self.timeline_page(
+            self.timeline_pages(
                 &format!("{}/timeline/", kind.folder),
                 &format!("Timeline: {}", kind.title),
                 &events,
-            )?;
-            Ok(())
+            )
         })
+    }
+
+    /// Page `number` (of `total`) of a kind's index: a table of `members` with one column per
+    /// schema field. Long tables are split so no page (nor its rendering) grows with the site.
+    fn kind_index_page(
+        &self,
+        kind: &crate::schema::KindSchema,
+        base: &str,
+        members: &[usize],
+        number: usize,
+        total: usize,
+    ) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let path = page_path(base, number);
+        let root = root_prefix(&path);
+        let columns: Vec<String> = kind
+            .fields
+            .iter()
+            .map(|field| field.label.clone())
+            .collect();
+        let mut footnotes = Footnotes::default();
+        let rows: Vec<KindRow> = members
+            .iter()
+            .map(|&member| KindRow {
+                entry: entry_link(graph, member, &root),
+                cells: kind
+                    .fields
+                    .iter()
+                    .map(|field| self.kind_cell(member, &field.name, &mut footnotes, &root))
+                    .collect(),
+            })
+            .collect();
+        let view = KindView {
+            kind: kind.kind.clone(),
+            kind_title: kind.title.clone(),
+            intro: if number == 1 {
+                intro_html(graph, &kind.source, &root)
+            } else {
+                String::new()
+            },
+            columns,
+            rows,
+            footnotes: footnotes.notes,
+            timeline_url: format!("{root}{}/timeline/", kind.folder),
+            csv_url: format!("{root}data/{}.csv", kind.kind),
+            pager: Pager::new(base, &root, number, total),
+        };
+        let description = kind.summary.clone().unwrap_or_default();
+        self.page(
+            "kind.html",
+            &path,
+            &paged_title(&kind.title, number, total),
+            &description,
+            view,
+        )
+    }
+
+    /// One cell of a kind's table: every value of the field, with its sort key.
+    fn kind_cell(
+        &self,
+        member: usize,
+        field: &str,
+        footnotes: &mut Footnotes,
+        root: &str,
+    ) -> TableCell {
+        let graph = self.graph();
+        let Some(value) = graph.entries[member].field(field) else {
+            return TableCell {
+                html: String::new(),
+                sort: String::new(),
+            };
+        };
+        let values = value.values();
+        let sort = sort_key(values.first().map(|(value, _)| *value));
+        let html = values
+            .into_iter()
+            .map(|(value, claim)| views::claim_html(graph, value, claim, footnotes, root))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        TableCell { html, sort }
+    }
+
+    /// Rows (or events, or entries) per page of a long list.
+    fn page_size(&self) -> usize {
+        self.input.config.page_size.get()
     }
 
     fn timelines(&self) -> Result<(), Diagnostic> {
         let all: Vec<usize> = (0..self.input.derived.timeline.len()).collect();
-        self.timeline_page("timeline/", "Timeline", &all)
+        self.timeline_pages("timeline/", "Timeline", &all)
+    }
+
+    /// The timeline of the events at `positions`, at `base` and, past one page, `base`page/2/…
+    fn timeline_pages(
+        &self,
+        base: &str,
+        title: &str,
+        positions: &[usize],
+    ) -> Result<(), Diagnostic> {
+        let pages = pages_of(positions, self.page_size());
+        let years = self.year_starts(&pages);
+        for (index, events) in pages.iter().enumerate() {
+            let number = index + 1;
+            let path = page_path(base, number);
+            let root = root_prefix(&path);
+            let density = views::density_svg(&years, |page_number| {
+                if page_number == number {
+                    String::new()
+                } else {
+                    format!("{root}{}", page_path(base, page_number))
+                }
+            });
+            self.timeline_page(
+                &path,
+                &paged_title(title, number, pages.len()),
+                events,
+                positions.len(),
+                density,
+                Pager::new(base, &root, number, pages.len()),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Each year of the events in `pages`, its number of events and the page its first event
+    /// is on: the density strip shown on every page of a timeline.
+    fn year_starts(&self, pages: &[&[usize]]) -> Vec<views::YearBar> {
+        let timeline = &self.input.derived.timeline;
+        let mut years: Vec<views::YearBar> = Vec::new();
+        for (index, events) in pages.iter().enumerate() {
+            for &position in events.iter() {
+                let year = views::year_label(&timeline[position]);
+                match years.last_mut() {
+                    Some(bar) if bar.year == year => bar.count += 1,
+                    _ => years.push(views::YearBar {
+                        year,
+                        count: 1,
+                        page: index + 1,
+                    }),
+                }
+            }
+        }
+        years
     }
 
     fn timeline_page(
@@ -501,6 +585,9 @@ impl Renderer<'_> {
         path: &str,
         title: &str,
         positions: &[usize],
+        total_count: usize,
+        density: String,
+        pager: Option<Pager>,
     ) -> Result<(), Diagnostic> {
         let graph = self.graph();
         let root = root_prefix(path);
@@ -511,14 +598,13 @@ impl Renderer<'_> {
             kinds.extend(event.kinds.split_whitespace().map(str::to_string));
             tags.extend(event.tags.split_whitespace().map(str::to_string));
         }
-        let groups = views::group_by_year(events);
-        let density = views::density_svg(&groups);
         let view = TimelineView {
-            groups,
+            groups: views::group_by_year(events),
             density,
             kinds: kinds.into_iter().collect(),
             tags: tags.into_iter().collect(),
-            count: positions.len(),
+            count: total_count,
+            pager,
         };
         self.page(
             "timeline.html",
@@ -547,6 +633,7 @@ impl Renderer<'_> {
                 intro,
                 items,
                 groups: Vec::new(),
+                pager: None,
             },
         )
     }
@@ -599,26 +686,33 @@ impl Renderer<'_> {
                 intro: String::new(),
                 items: Vec::new(),
                 groups,
+                pager: None,
             },
         )?;
         for (tag, members) in tags {
-            let path = format!("tags/{tag}/");
-            let root = root_prefix(&path);
-            let items = members
-                .iter()
-                .map(|&index| entry_link(graph, index, &root))
-                .collect();
-            self.page(
-                "list.html",
-                &path,
-                &format!("Tag: {tag}"),
-                &format!("Entries tagged {tag}."),
-                ListView {
-                    intro: String::new(),
-                    items,
-                    groups: Vec::new(),
-                },
-            )?;
+            let base = format!("tags/{tag}/");
+            let pages = pages_of(members, self.page_size());
+            for (index, page_members) in pages.iter().enumerate() {
+                let number = index + 1;
+                let path = page_path(&base, number);
+                let root = root_prefix(&path);
+                let items = page_members
+                    .iter()
+                    .map(|&index| entry_link(graph, index, &root))
+                    .collect();
+                self.page(
+                    "list.html",
+                    &path,
+                    &paged_title(&format!("Tag: {tag}"), number, pages.len()),
+                    &format!("Entries tagged {tag}."),
+                    ListView {
+                        intro: String::new(),
+                        items,
+                        groups: Vec::new(),
+                        pager: Pager::new(&base, &root, number, pages.len()),
+                    },
+                )?;
+            }
         }
         Ok(())
     }
@@ -636,6 +730,7 @@ impl Renderer<'_> {
                 intro: String::new(),
                 items,
                 groups: Vec::new(),
+                pager: None,
             },
         )
     }
@@ -1023,11 +1118,14 @@ struct KindRow {
 #[derive(Serialize)]
 struct KindView {
     kind: String,
+    kind_title: String,
     intro: String,
     columns: Vec<String>,
     rows: Vec<KindRow>,
     footnotes: Vec<views::Footnote>,
     timeline_url: String,
+    csv_url: String,
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -1037,6 +1135,7 @@ struct TimelineView {
     kinds: Vec<String>,
     tags: Vec<String>,
     count: usize,
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -1052,6 +1151,106 @@ struct ListView {
     intro: String,
     items: Vec<EntryLink>,
     groups: Vec<ListGroup>,
+    pager: Option<Pager>,
+}
+
+/// Where a page of a list split into numbered pages sits, and links to the others.
+#[derive(Debug, Serialize, PartialEq)]
+struct Pager {
+    /// 1-based.
+    current: usize,
+    /// Number of pages.
+    total: usize,
+    /// URL of the previous page, or empty on the first.
+    previous: String,
+    /// URL of the next page, or empty on the last.
+    next: String,
+    /// The first, the last and the pages near the current one, with gaps between.
+    links: Vec<PagerLink>,
+}
+
+/// One numbered link of a [`Pager`], or a gap (`…`).
+#[derive(Debug, Serialize, PartialEq)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+impl Pager {
+    /// The pager of page `current` of `total` pages of the list at `base`; `None` when the
+    /// list fits on one page.
+    fn new(base: &str, root: &str, current: usize, total: usize) -> Option<Pager> {
+        if total <= 1 {
+            return None;
+        }
+        let url = |number: usize| format!("{root}{}", page_path(base, number));
+        let mut links = Vec::new();
+        let mut last_shown = 0;
+        for number in 1..=total {
+            let near = number.abs_diff(current) <= 2;
+            if !(number == 1 || number == total || near) {
+                continue;
+            }
+            if number > last_shown + 1 {
+                links.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            links.push(PagerLink {
+                number,
+                url: url(number),
+                current: number == current,
+                gap: false,
+            });
+            last_shown = number;
+        }
+        Some(Pager {
+            current,
+            total,
+            previous: if current > 1 {
+                url(current - 1)
+            } else {
+                String::new()
+            },
+            next: if current < total {
+                url(current + 1)
+            } else {
+                String::new()
+            },
+            links,
+        })
+    }
+}
+
+/// The path of page `number` of the list at `base`: `base` itself, then `base`page/2/, …
+fn page_path(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
+}
+
+/// `items` in pages of `size`; always at least one page, so an empty list still has one.
+fn pages_of(items: &[usize], size: usize) -> Vec<&[usize]> {
+    if items.is_empty() {
+        return vec![items];
+    }
+    items.chunks(size.max(1)).collect()
+}
+
+/// `title`, with "(page N of M)" past the first page of a split list.
+fn paged_title(title: &str, number: usize, total: usize) -> String {
+    if number <= 1 {
+        title.to_string()
+    } else {
+        format!("{title} (page {number} of {total})")
+    }
 }
 
 #[derive(Serialize)]
@@ -1082,6 +1281,34 @@ struct ComparisonView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_near_the_current_one() {
+        let pager = Pager::new("timeline/", "../../../", 6, 20).expect("20 pages");
+        let shown: Vec<String> = pager
+            .links
+            .iter()
+            .map(|link| match (link.gap, link.current) {
+                (true, _) => "…".to_string(),
+                (false, true) => format!("[{}]", link.number),
+                (false, false) => link.number.to_string(),
+            })
+            .collect();
+        assert_eq!(shown, ["1", "…", "4", "5", "[6]", "7", "8", "…", "20"]);
+        assert_eq!(pager.previous, "../../../timeline/page/5/");
+        assert_eq!(pager.next, "../../../timeline/page/7/");
+        assert_eq!(pager.links[0].url, "../../../timeline/");
+        assert!(Pager::new("timeline/", "../", 1, 1).is_none());
+    }
+
+    #[test]
+    fn an_empty_list_still_has_one_page() {
+        assert_eq!(pages_of(&[], 500), vec![&[] as &[usize]]);
+        assert_eq!(pages_of(&[1, 2, 3], 2), vec![&[1, 2][..], &[3][..]]);
+        assert_eq!(page_path("countries/", 1), "countries/");
+        assert_eq!(page_path("countries/", 3), "countries/page/3/");
+        assert_eq!(paged_title("Countries", 2, 3), "Countries (page 2 of 3)");
+    }
 
     #[test]
     fn base_path_of_urls() {

@@ -342,10 +342,7 @@ pub fn event_view(graph: &Graph, event: &TimelineEvent, root: &str) -> EventView
     EventView {
         date: event.date.display(),
         datetime: date_datetime(&event.date),
-        year: event
-            .date
-            .sort_year()
-            .map_or_else(|| "?".to_string(), |year| year.to_string()),
+        year: year_label(event),
         month: event
             .date
             .start()
@@ -424,36 +421,53 @@ pub fn group_by_year(events: Vec<EventView>) -> Vec<YearGroup> {
     groups
 }
 
-/// An SVG strip of event counts per year; each bar links to that year's heading.
-pub fn density_svg(groups: &[YearGroup]) -> String {
-    if groups.is_empty() {
+/// A bar of a timeline's density strip: a year, its number of events, and the page (of a
+/// timeline split into pages) holding its first event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearBar {
+    /// The year, as its heading shows it.
+    pub year: String,
+    /// Events in the year.
+    pub count: usize,
+    /// 1-based page of the year's first event.
+    pub page: usize,
+}
+
+/// The year an event is grouped under (`?` when its date has none).
+pub fn year_label(event: &TimelineEvent) -> String {
+    event
+        .date
+        .sort_year()
+        .map_or_else(|| "?".to_string(), |year| year.to_string())
+}
+
+/// An SVG strip of event counts per year; each bar links to that year's heading, on the page
+/// `page_url` names for the bar's page (empty: this page).
+pub fn density_svg(years: &[YearBar], page_url: impl Fn(usize) -> String) -> String {
+    if years.is_empty() {
         return String::new();
     }
-    let max = groups
-        .iter()
-        .map(|group| group.count)
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
+    let max = years.iter().map(|bar| bar.count).max().unwrap_or(1).max(1) as f64;
     let bar_width = 40.0;
     let height = 60.0;
-    let width = bar_width * groups.len() as f64;
+    let width = bar_width * years.len() as f64;
     let mut svg = format!(
         "<svg class=\"density\" viewBox=\"0 0 {width:.0} {:.0}\" role=\"group\" aria-labelledby=\"density-title\"><title id=\"density-title\">Events per year</title>",
         height + 16.0
     );
-    for (position, group) in groups.iter().enumerate() {
-        let count = group.count;
+    for (position, bar) in years.iter().enumerate() {
+        let count = bar.count;
         let bar_height = (count as f64 / max * height).max(2.0);
         let x = position as f64 * bar_width;
         svg.push_str(&format!(
-            "<a href=\"#y{year}\"><title>{year}: {count} {noun}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_height:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">{year}</text></a>",
+            "<a href=\"{page}#y{year}\"><title>{year}: {count} {noun}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_height:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">{year}</text></a>",
             x + 4.0,
             height - bar_height,
             bar_width - 8.0,
             x + bar_width / 2.0,
             height + 12.0,
-            year = escape_html(&group.year),
+            page = page_url(bar.page),
+            year = escape_html(&bar.year),
             noun = if count == 1 { "event" } else { "events" }
         ));
     }

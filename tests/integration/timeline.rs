@@ -2,7 +2,7 @@
 //! precision labels; a comparison mixing t, kt and Mt in one display unit; disputed values;
 //! and every comparison error at its position.
 
-use crate::support::{build, check, errors, page};
+use crate::support::{build, check, copy_fixture, errors, page};
 
 #[test]
 fn events_from_shuffled_files_come_out_in_order_with_precision_labels() {
@@ -136,4 +136,89 @@ fn comparison_errors_are_reported_at_their_position() {
         .find(|d| d.message.starts_with("unknown field `reserve`"))
         .expect("reported");
     assert_eq!(unknown.help.as_deref(), Some("did you mean `reserves`?"));
+}
+
+/// The `<li class="event"…>` items of a timeline page, in order.
+fn event_items(html: &str) -> Vec<String> {
+    html.split("<li class=\"event")
+        .skip(1)
+        .map(|chunk| chunk.split("</li>").next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The entry links of a kind index's table rows, in order.
+fn row_links(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\"><a href=\"")
+        .skip(1)
+        .map(|chunk| chunk.split('"').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn long_lists_are_split_into_numbered_pages_that_lose_nothing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path().join("kb");
+    copy_fixture("timeline", &root);
+    let config = root.join("lode.yaml");
+    let text = std::fs::read_to_string(&config).expect("readable");
+    std::fs::write(&config, format!("{text}page_size: 2\n")).expect("writable");
+    let options = lode::site::BuildOptions {
+        root,
+        output: Some(dir.path().join("public")),
+        ..Default::default()
+    };
+    let outcome = lode::site::build(&options).expect("builds");
+    assert_eq!(errors(&outcome), Vec::<String>::new());
+    let paged = |path: &str| {
+        std::fs::read_to_string(dir.path().join("public").join(path))
+            .unwrap_or_else(|error| panic!("{path}: {error}"))
+    };
+    let (_, whole) = build("timeline");
+
+    // The timeline: the same events in the same order, two per page, over five pages.
+    let mut events = Vec::new();
+    for number in 1..=5 {
+        let path = if number == 1 {
+            "timeline/index.html".to_string()
+        } else {
+            format!("timeline/page/{number}/index.html")
+        };
+        let html = paged(&path);
+        assert!(html.contains(&format!("Page {number} of 5")), "{path}");
+        let items = event_items(&html);
+        assert!(items.len() <= 2, "{path}: {} events", items.len());
+        events.extend(items.into_iter().map(|item| {
+            // Links are relative, so they differ by depth; compare what follows them.
+            item.replace("../../../", "../")
+        }));
+    }
+    assert!(!dir.path().join("public/timeline/page/6").exists());
+    assert_eq!(events, event_items(&page(&whole, "timeline/index.html")));
+
+    // Each density bar links to the page holding its year's first event.
+    let third = paged("timeline/page/3/index.html");
+    assert!(
+        third.contains("<a href=\"../../../timeline/#y2019\">"),
+        "{third}"
+    );
+    assert!(third.contains("<a href=\"../../../timeline/page/2/#y2022\">"));
+    assert!(
+        third.contains("<a href=\"#y2024\">"),
+        "a bar of this page stays on it"
+    );
+    assert!(third.contains("rel=\"prev\""));
+    assert!(third.contains("href=\"../../../timeline/page/3/\" aria-current=\"page\""));
+
+    // A kind index: every entry once, in the same order, and the rows all link to entries.
+    let first = paged("countries/index.html");
+    let second = paged("countries/page/2/index.html");
+    assert!(first.contains("<a href=\"../countries/page/2/\" rel=\"next\">Next</a>"));
+    assert!(second.contains("<h1>Countries (page 2 of 2)</h1>"));
+    let mut rows = row_links(&first);
+    rows.extend(
+        row_links(&second)
+            .into_iter()
+            .map(|link| link.replacen("../../../", "../", 1)),
+    );
+    assert_eq!(rows, row_links(&page(&whole, "countries/index.html")));
 }

@@ -1,6 +1,6 @@
 //! The write stage: atomic, incremental, and safe with folders lode did not create.
 
-use crate::support::fixture;
+use crate::support::{copy_fixture, fixture};
 use lode::site::{self, BuildOptions};
 
 fn options(output: &std::path::Path) -> BuildOptions {
@@ -96,24 +96,6 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         std::fs::read(output.join("things/alpha/index.html")).expect("still there"),
         before
     );
-}
-
-/// Copies a fixture into `destination`, file by file.
-fn copy_fixture(name: &str, destination: &std::path::Path) {
-    let source = fixture(name);
-    for entry in walkdir::WalkDir::new(&source).sort_by_file_name() {
-        let entry = entry.expect("fixture is readable");
-        let relative = entry
-            .path()
-            .strip_prefix(&source)
-            .expect("inside the fixture");
-        let target = destination.join(relative);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("folder created");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("file copied");
-        }
-    }
 }
 
 #[test]
