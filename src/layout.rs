@@ -185,6 +185,9 @@ fn jitter(key: JitterKey) -> (f64, f64) {
     }
 }
 
+/// Graphs with at least this many nodes compute repulsion on every core.
+const PARALLEL_REPULSION_FROM: usize = 1024;
+
 /// The running state of one layout: positions and what the forces need.
 struct Simulation<'a> {
     pos: Vec<Point>,
@@ -226,13 +229,29 @@ impl<'a> Simulation<'a> {
     /// One iteration: compute all forces from the current positions, then move every node.
     fn step(&mut self, step: usize, iterations: usize) {
         self.tree.build(&self.pos, self.mass);
-        for i in 0..self.pos.len() {
+        let (tree, pos, mass, seed) = (&self.tree, &self.pos, self.mass, self.seed);
+        let repulsion = |i: usize| {
             let key = JitterKey {
-                seed: self.seed,
+                seed,
                 node: i,
                 step,
             };
-            self.accel[i] = self.tree.repulsion(i, self.pos[i], self.mass[i], key);
+            tree.repulsion(i, pos[i], mass[i], key)
+        };
+        // Each node's repulsion depends only on the tree and its own position, so computing
+        // them in parallel gives the same numbers in any order; small graphs (a page's local
+        // graph) stay on one thread, where splitting would cost more than it saves.
+        if pos.len() >= PARALLEL_REPULSION_FROM {
+            use rayon::prelude::*;
+            self.accel
+                .par_iter_mut()
+                .enumerate()
+                .with_min_len(256)
+                .for_each(|(i, accel)| *accel = repulsion(i));
+        } else {
+            for (i, accel) in self.accel.iter_mut().enumerate() {
+                *accel = repulsion(i);
+            }
         }
         self.add_springs();
         self.add_gravity();
@@ -700,6 +719,22 @@ mod tests {
     fn same_input_gives_bit_identical_output() {
         let edges = community_graph(300, 900, 6, 11);
         assert_eq!(bits(&run(300, &edges, 5)), bits(&run(300, &edges, 5)));
+    }
+
+    #[test]
+    fn a_large_layout_is_the_same_on_one_thread_and_on_four() {
+        // Past PARALLEL_REPULSION_FROM nodes repulsion runs in parallel; the numbers must not
+        // depend on how the work was split.
+        let n = PARALLEL_REPULSION_FROM + 500;
+        let edges = community_graph(n, 3 * n, 12, 7);
+        let on = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool")
+                .install(|| bits(&run(n, &edges, 9)))
+        };
+        assert_eq!(on(1), on(4));
     }
 
     #[test]

@@ -305,10 +305,23 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         templates: &analysis.discovered.templates,
         static_files: &analysis.discovered.static_files,
     };
-    let render_diagnostics = outcome
+    let sink = StagingSink(&staging);
+    match outcome
         .timings
-        .time("render", || render::render(&input, &StagingSink(&staging)));
-    outcome.diagnostics.extend(render_diagnostics);
+        .time("templates", || render::templates::load(&input))
+    {
+        Ok(tera) => {
+            let entry_diagnostics = outcome.timings.time("render entries", || {
+                render::render_entry_pages(&input, &tera, &sink)
+            });
+            outcome.diagnostics.extend(entry_diagnostics);
+            let list_diagnostics = outcome.timings.time("render lists", || {
+                render::render_list_pages(&input, &tera, &sink)
+            });
+            outcome.diagnostics.extend(list_diagnostics);
+        }
+        Err(template_diagnostics) => outcome.diagnostics.extend(template_diagnostics),
+    }
     if outcome.has_errors() {
         staging.abandon();
     } else {

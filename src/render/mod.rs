@@ -48,7 +48,27 @@ pub fn render(input: &RenderInput, sink: &dyn PageSink) -> Vec<Diagnostic> {
         Ok(tera) => tera,
         Err(diagnostics) => return diagnostics,
     };
-    let mut diagnostics = pages::render_pages(input, &tera, sink);
+    let mut diagnostics = render_entry_pages(input, &tera, sink);
+    diagnostics.extend(render_list_pages(input, &tera, sink));
+    diagnostics
+}
+
+/// Every entry's page (the bulk of the work), with the templates [`templates::load`] gave.
+pub fn render_entry_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Vec<Diagnostic> {
+    pages::render_entry_pages(input, tera, sink)
+}
+
+/// The site-wide pages, feeds, exports and static files.
+pub fn render_list_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = pages::render_list_pages(input, tera, sink);
     diagnostics.extend(templates::copy_static(input, sink));
     diagnostics
 }

@@ -16,17 +16,27 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Most nodes drawn in a local graph, so it stays readable.
 const LOCAL_GRAPH_LIMIT: usize = 16;
 
-/// Renders every page; returns template and sink errors.
-pub fn render_pages(
+/// Renders every entry's page, in parallel; returns template and sink errors.
+pub fn render_entry_pages(
     input: &RenderInput,
     tera: &tera::Tera,
     sink: &dyn PageSink,
 ) -> Vec<Diagnostic> {
     let renderer = Renderer { input, tera, sink };
-    let mut diagnostics: Vec<Diagnostic> = (0..input.graph.entries.len())
+    (0..input.graph.entries.len())
         .into_par_iter()
         .flat_map_iter(|index| renderer.entry_page(index).err())
-        .collect();
+        .collect()
+}
+
+/// Renders the site-wide pages (home, kind indexes, timelines, comparisons, graph, tags,
+/// search, 404) and the feeds and exports; returns template and sink errors.
+pub fn render_list_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Vec<Diagnostic> {
+    let renderer = Renderer { input, tera, sink };
     let site_pages: [&SitePage; 9] = [
         &|r| r.home(),
         &|r| r.kind_indexes(),
@@ -38,14 +48,12 @@ pub fn render_pages(
         &|r| r.not_found_page(),
         &|r| super::feeds::write_feeds_and_exports(r.input, r.sink),
     ];
-    // One after the other: each of these pages may list every entry or event of the site, so
-    // rendering them together would multiply the peak memory for little gain in time.
-    let site_diagnostics: Vec<Diagnostic> = site_pages
-        .iter()
+    // In parallel: long lists are split into pages of `page_size`, so no one page's data grows
+    // with the site and rendering several at once keeps memory bounded.
+    site_pages
+        .par_iter()
         .filter_map(|page| page(&renderer).err())
-        .collect();
-    diagnostics.extend(site_diagnostics);
-    diagnostics
+        .collect()
 }
 
 /// A function rendering one site-wide page (or group of pages).
