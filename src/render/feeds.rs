@@ -21,7 +21,9 @@ fn to_json<T: Serialize>(value: &T, path: &str) -> Result<Vec<u8>, Diagnostic> {
 /// Atom feed, sitemap, robots.txt, whole-graph JSON and CSV per kind.
 pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Result<(), Diagnostic> {
     put(sink, "atom.xml", atom_feed(input).as_bytes())?;
-    put(sink, "sitemap.xml", sitemap(input).as_bytes())?;
+    for (path, xml) in sitemaps(input) {
+        put(sink, &path, xml.as_bytes())?;
+    }
     let robots = format!(
         "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
         input.config.base_url
@@ -104,8 +106,40 @@ fn atom_date(point: &crate::edtf::DatePoint) -> String {
     )
 }
 
-fn sitemap(input: &RenderInput) -> String {
-    let base = &input.config.base_url;
+/// Most URLs one sitemap file may list (the sitemaps.org protocol's limit).
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml`, listing every page; past [`SITEMAP_LIMIT`] pages, `sitemap.xml` becomes an
+/// index of `sitemap-1.xml`, `sitemap-2.xml`, … each within the limit.
+fn sitemaps(input: &RenderInput) -> Vec<(String, String)> {
+    split_sitemaps(&input.config.base_url, &sitemap_paths(input), SITEMAP_LIMIT)
+}
+
+/// The sitemap files for `paths`, at most `limit` URLs in each: one `sitemap.xml`, or an index
+/// and numbered parts.
+fn split_sitemaps(base: &str, paths: &[String], limit: usize) -> Vec<(String, String)> {
+    if paths.len() <= limit {
+        return vec![("sitemap.xml".to_string(), url_set(base, paths))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (number, chunk) in paths.chunks(limit.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", number + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&format!("{base}{name}"))
+        ));
+        files.push((name, url_set(base, chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), index));
+    files
+}
+
+/// The site paths a sitemap lists: site-wide pages, kind indexes, entries and tags, sorted.
+fn sitemap_paths(input: &RenderInput) -> Vec<String> {
     let mut paths: Vec<String> = vec![
         String::new(),
         "timeline/".into(),
@@ -132,6 +166,11 @@ fn sitemap(input: &RenderInput) -> String {
     paths.extend(input.derived.tags.keys().map(|tag| format!("tags/{tag}/")));
     paths.sort();
     paths.dedup();
+    paths
+}
+
+/// A `<urlset>` of `paths` under `base`.
+fn url_set(base: &str, paths: &[String]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -443,4 +482,36 @@ pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diag
         .map_err(|error| Diagnostic::error("search-index.json", error.to_string()))?;
     out.push(b']');
     put(sink, "search-index.json", &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
+        let paths: Vec<String> = ["", "a/", "b/", "c/", "d/"]
+            .iter()
+            .map(|path| path.to_string())
+            .collect();
+        let single = split_sitemaps("https://x.org/", &paths, 5);
+        assert_eq!(single.len(), 1);
+        assert!(single[0].1.contains("<loc>https://x.org/d/</loc>"));
+        let split = split_sitemaps("https://x.org/", &paths, 2);
+        let names: Vec<&str> = split.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        assert_eq!(split[0].1.matches("<url>").count(), 2);
+        assert_eq!(split[2].1.matches("<url>").count(), 1);
+        let index = &split[3].1;
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<sitemap><loc>https://x.org/sitemap-3.xml</loc></sitemap>"));
+    }
 }
