@@ -425,6 +425,13 @@ async function browserChecks(base) {
       ...(kinds.length && existsSync(path.join(siteDir, kinds[0], "timeline", "index.html"))
         ? [[`kind timeline ${kinds[0]}timeline/`, `${kinds[0]}timeline/`]]
         : []),
+      // Present when the site was built with a small page_size (.ci/run builds one so).
+      ...(kinds.length && existsSync(path.join(siteDir, kinds[0], "page", "2", "index.html"))
+        ? [[`kind index page 2 ${kinds[0]}page/2/`, `${kinds[0]}page/2/`]]
+        : []),
+      ...(existsSync(path.join(siteDir, "timeline", "page", "2", "index.html"))
+        ? [["timeline page 2", "timeline/page/2/"]]
+        : []),
       ["graph", "graph/"],
       ["search", "search/?q=a"],
       ["tags", "tags/"],

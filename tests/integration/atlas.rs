@@ -158,3 +158,110 @@ fn every_entry_has_a_summary_and_at_least_150_words() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every `href`/`src` of an HTML page, with the page's own path.
+fn local_references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        for piece in html.split(attribute).skip(1) {
+            let value = piece.split('"').next().unwrap_or_default();
+            let external = value.contains("://")
+                || value.starts_with("mailto:")
+                || value.starts_with("data:")
+                || value.starts_with('/');
+            if !external && !value.is_empty() {
+                found.push(value.replace("&amp;", "&"));
+            }
+        }
+    }
+    found
+}
+
+/// `reference` (relative to the page at `page`) as a site path, and its `#fragment`.
+fn resolve(page: &str, reference: &str) -> (String, Option<String>) {
+    let (path, fragment) = match reference.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment.to_string())),
+        None => (reference, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop(); // the page's file name
+    if path.is_empty() {
+        return (page.to_string(), fragment);
+    }
+    for segment in path.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut resolved = parts.join("/");
+    if path.ends_with('/') || resolved.is_empty() {
+        if !resolved.is_empty() {
+            resolved.push('/');
+        }
+        resolved.push_str("index.html");
+    }
+    (resolved, fragment)
+}
+
+#[test]
+fn every_link_of_the_built_atlas_leads_to_a_file_and_an_anchor_that_exist() {
+    // Built with tiny pages, so the pagers, the page/N/ paths and the density bars linking
+    // across timeline pages are crawled too.
+    let options = BuildOptions {
+        root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let mut config = site::load_config(&options).expect("lode.yaml is valid");
+    config.page_size = std::num::NonZeroUsize::new(7).expect("not zero");
+    let mut diagnostics = Vec::new();
+    let analysis = site::analyse(&options, config, &mut Timings::default(), &mut diagnostics);
+    let input = lode::render::RenderInput {
+        root: &options.root,
+        config: &analysis.config,
+        graph: &analysis.graph,
+        derived: &analysis.derived,
+        templates: &analysis.discovered.templates,
+        static_files: &analysis.discovered.static_files,
+    };
+    let sink = site::MemorySink::default();
+    let problems = lode::render::render(&input, &sink);
+    assert!(problems.is_empty(), "{problems:?}");
+    let files = sink.files.lock().expect("not poisoned");
+    assert!(files.contains_key("timeline/page/2/index.html"));
+    assert!(files.contains_key("companies/page/2/index.html"));
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (page, bytes) in files.iter().filter(|(path, _)| path.ends_with(".html")) {
+        // The 404 page links by base_url's path, from wherever it is served.
+        if page == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for reference in local_references(&html) {
+            checked += 1;
+            let (target, fragment) = resolve(page, &reference);
+            let Some(target_bytes) = files.get(&target) else {
+                broken.push(format!("{page}: {reference} (no {target})"));
+                continue;
+            };
+            if let Some(fragment) = fragment.filter(|fragment| !fragment.is_empty()) {
+                let text = String::from_utf8_lossy(target_bytes);
+                if !text.contains(&format!("id=\"{fragment}\"")) {
+                    broken.push(format!("{page}: {reference} (no #{fragment} in {target})"));
+                }
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
