@@ -422,9 +422,9 @@ impl Renderer<'_> {
             let base = format!("{}/", kind.folder);
             let members: &[usize] = derived.kinds.get(&kind.kind).map_or(&[], Vec::as_slice);
             let pages = pages_of(members, self.page_size());
-            for (number, rows) in pages.iter().enumerate().map(|(i, rows)| (i + 1, rows)) {
-                self.kind_index_page(kind, &base, rows, number, pages.len())?;
-            }
+            each_page(&pages, |number, rows| {
+                self.kind_index_page(kind, &base, rows, number, pages.len())
+            })?;
             let events: Vec<usize> = derived
                 .timeline
                 .iter()
@@ -544,8 +544,7 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let pages = pages_of(positions, self.page_size());
         let years = self.year_starts(&pages);
-        for (index, events) in pages.iter().enumerate() {
-            let number = index + 1;
+        each_page(&pages, |number, events| {
             let path = page_path(base, number);
             let root = root_prefix(&path);
             let density = views::density_svg(&years, |page_number| {
@@ -562,9 +561,8 @@ impl Renderer<'_> {
                 positions.len(),
                 density,
                 Pager::new(base, &root, number, pages.len()),
-            )?;
-        }
-        Ok(())
+            )
+        })
     }
 
     /// Each year of the events in `pages`, its number of events and the page its first event
@@ -700,8 +698,7 @@ impl Renderer<'_> {
         for (tag, members) in tags {
             let base = format!("tags/{tag}/");
             let pages = pages_of(members, self.page_size());
-            for (index, page_members) in pages.iter().enumerate() {
-                let number = index + 1;
+            each_page(&pages, |number, page_members| {
                 let path = page_path(&base, number);
                 let root = root_prefix(&path);
                 let items = page_members
@@ -719,8 +716,8 @@ impl Renderer<'_> {
                         groups: Vec::new(),
                         pager: Pager::new(&base, &root, number, pages.len()),
                     },
-                )?;
-            }
+                )
+            })?;
         }
         Ok(())
     }
@@ -1233,6 +1230,20 @@ impl Pager {
             links,
         })
     }
+}
+
+/// Renders every page of a split list in parallel (`render_page` gets the 1-based number and
+/// the page's items); the first error in page order, so the report does not depend on timing.
+fn each_page<T: Sync>(
+    pages: &[T],
+    render_page: impl Fn(usize, &T) -> Result<(), Diagnostic> + Sync,
+) -> Result<(), Diagnostic> {
+    let results: Vec<Result<(), Diagnostic>> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| render_page(index + 1, page))
+        .collect();
+    results.into_iter().collect()
 }
 
 /// The path of page `number` of the list at `base`: `base` itself, then `base`page/2/, …
