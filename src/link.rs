@@ -152,8 +152,9 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
             Ok(scan_body(entry.source.body_of(&text), matcher.as_ref()))
         })
         .collect();
-    let (scans, unreadable) = split_unreadable(scans);
-    diagnostics.extend(unreadable);
+    let unreadable: Vec<bool> = scans.iter().map(Result::is_err).collect();
+    let (scans, read_errors) = split_unreadable(scans);
+    diagnostics.extend(read_errors);
     let resolver = Resolver {
         entries: &entries,
         by_id: &by_id,
@@ -164,12 +165,21 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
     };
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
-        .map(
-            |index| match crate::discover::source_text(root, &entries[index].source) {
-                Ok(text) => resolver.resolve_entry(index, &text),
-                Err(diagnostic) => (Vec::new(), Vec::new(), vec![diagnostic]),
-            },
-        )
+        .map(|index| {
+            // A body that cannot be read has its front matter resolved all the same, so one
+            // bad file does not turn its neighbours into orphans; its read error is reported
+            // once, by whichever pass met it first.
+            match crate::discover::source_text(root, &entries[index].source) {
+                Ok(text) => resolver.resolve_entry(index, Some(&text)),
+                Err(diagnostic) => {
+                    let mut resolved = resolver.resolve_entry(index, None);
+                    if !unreadable[index] {
+                        resolved.2.push(diagnostic);
+                    }
+                    resolved
+                }
+            }
+        })
         .collect();
     let mut edges = Vec::new();
     let mut body_links = Vec::with_capacity(entries.len());
@@ -434,12 +444,13 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// Every reference of entry `index` (whose file's whole text is `text`): its links, its
-    /// edges, and the problems found, unlinked mentions included.
+    /// Every reference of entry `index`: its links, its edges, and the problems found,
+    /// unlinked mentions included. `text` is the file's whole text; without it (the file could
+    /// not be read) only the front matter's references are resolved.
     fn resolve_entry(
         &self,
         index: usize,
-        text: &str,
+        text: Option<&str>,
     ) -> (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>) {
         let entry = &self.entries[index];
         let mut edges = Vec::new();
@@ -507,6 +518,9 @@ impl Resolver<'_> {
                 self.reference(entry, reference, &[], "entries", &mut diagnostics);
             }
         }
+        let Some(text) = text else {
+            return (Vec::new(), edges, diagnostics);
+        };
         let body = entry.source.body_of(text);
         let mut links = Vec::new();
         let mut sentence_taken = BTreeSet::new();

@@ -163,3 +163,44 @@ fn the_graph_exports_are_json_documents_of_nodes_and_edges() {
         serde_json::from_str(&page(&output, "search-index.json")).expect("JSON");
     assert!(search.as_array().is_some_and(|items| items.len() == 4));
 }
+
+#[test]
+fn a_body_changed_before_linking_is_one_error_and_its_front_matter_still_links() {
+    // Entries keep only their front matter once validated; link reads each body again and
+    // must notice a file saved in between, once, without dropping the entry's field edges.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path().join("kb");
+    crate::support::copy_fixture("links", &root);
+    let sources: Vec<lode::discover::SourceFile> = lode::discover::discover(&root, "content")
+        .files
+        .iter()
+        .map(|found| lode::discover::read_source(found).expect("readable"))
+        .collect();
+    let (parsed, _) = lode::parse::parse_all(sources);
+    let config = lode::config::Config::default();
+    let (mut validated, _) = lode::validate::validate(&parsed, &config, false);
+    validated.entries = validated
+        .entries
+        .into_iter()
+        .map(lode::model::Entry::without_body)
+        .collect();
+    let rusal = root.join("content/companies/rusal.md");
+    let text = std::fs::read_to_string(&rusal).expect("readable");
+    std::fs::write(&rusal, text.replace("based in", "based, for now, in")).expect("writable");
+    let (graph, diagnostics) = lode::link::link(validated, &root);
+    let changed: Vec<&lode::diagnostics::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.message == "the file changed while the site was being built")
+        .collect();
+    assert_eq!(changed.len(), 1, "{diagnostics:?}");
+    assert_eq!(changed[0].path, "content/companies/rusal.md");
+    let rusal = graph.by_id["rusal"];
+    let russia = graph.by_id["russia"];
+    assert!(
+        graph.edges.iter().any(|edge| edge.from == rusal
+            && edge.to == russia
+            && edge.relation.name() == "headquarters"),
+        "the `headquarters` field still links"
+    );
+    assert!(graph.body_links[rusal].is_empty());
+}
