@@ -101,6 +101,8 @@ pub struct Graph {
     pub home: Option<Arc<SourceText>>,
     /// Intro of the comparisons index.
     pub comparisons_intro: Option<Arc<SourceText>>,
+    /// Resolved links of each intro (`_index.md` prose), by the intro's path.
+    pub intro_links: BTreeMap<String, Vec<BodyLink>>,
 }
 
 impl Graph {
@@ -190,6 +192,13 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
     }
     edges.sort();
     edges.dedup();
+    let intros: Vec<&SourceText> = home
+        .iter()
+        .chain(comparisons_intro.iter())
+        .chain(schemas.kinds.values().map(|kind| &kind.source))
+        .map(|source| source.as_ref())
+        .collect();
+    let intro_links = intro_links(&resolver, &intros, &mut diagnostics);
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
     let graph = Graph {
         schemas,
@@ -200,9 +209,9 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
         headings,
         home,
         comparisons_intro,
+        intro_links,
     };
     diagnostics.extend(orphan_warnings(&graph));
-    diagnostics.extend(links_in_intros(&graph));
     (graph, diagnostics)
 }
 
@@ -434,6 +443,14 @@ fn truncate_chars(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The file a body link is in.
+#[derive(Clone, Copy)]
+struct LinkingFile<'a> {
+    source: &'a SourceText,
+    /// The entry the file is, if it is one (a link to `#heading` alone stays on it).
+    entry: Option<usize>,
+}
+
 struct Resolver<'a> {
     entries: &'a [Entry],
     by_id: &'a HashMap<String, usize>,
@@ -525,7 +542,11 @@ impl Resolver<'_> {
         let mut links = Vec::new();
         let mut sentence_taken = BTreeSet::new();
         for raw in &self.scans[index].links {
-            if let Some(mut link) = self.body_link(index, text, raw, &mut diagnostics) {
+            let from = LinkingFile {
+                source: &entry.source,
+                entry: Some(index),
+            };
+            if let Some(mut link) = self.body_link(from, text, raw, &mut diagnostics) {
                 add_edge(link.target, Relation::Mentions);
                 // One backlink per (source, target) pair, at the first link: only that one
                 // needs its sentence.
@@ -637,38 +658,44 @@ impl Resolver<'_> {
         Some(target)
     }
 
+    /// Resolves one link of a body. `from` is the file it is in, and the entry that file is
+    /// (none for an `_index.md` intro); `text` is that file's whole text.
     fn body_link(
         &self,
-        index: usize,
+        from: LinkingFile,
         text: &str,
         raw: &RawLink,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<BodyLink> {
-        let entry = &self.entries[index];
+        let source = from.source;
         let (page, anchor) = match raw.target.split_once('#') {
             Some((page, "")) => (page, None),
             Some((page, anchor)) => (page, Some(anchor)),
             None => (raw.target.as_str(), None),
         };
         let at = |diagnostic: Diagnostic| {
-            entry
-                .source
+            source
                 .diagnostic_at_body_offset(text, diagnostic, raw.body_offset)
                 .span(raw.length)
         };
         let target = if page.is_empty() {
-            Ok(index)
+            from.entry.ok_or_else(|| {
+                (
+                    "an intro cannot link to its own headings".to_string(),
+                    Some("name the entry whose heading you mean: [[id#heading]]".to_string()),
+                )
+            })
         } else if raw.is_wikilink {
             self.wikilink_target(page)
         } else {
-            self.markdown_path_target(entry, page)
+            self.markdown_path_target(&source.content_path, page)
         };
         let target = match target {
             Ok(target) => target,
             Err(diagnostic_parts) => {
                 let (message, help) = diagnostic_parts;
-                let mut diagnostic = Diagnostic::error(entry.source.path.clone(), message)
-                    .label("unknown link target");
+                let mut diagnostic =
+                    Diagnostic::error(source.path.clone(), message).label("unknown link target");
                 if let Some(help) = help {
                     diagnostic = diagnostic.help(help);
                 }
@@ -704,7 +731,7 @@ impl Resolver<'_> {
                             )
                         };
                         let diagnostic = Diagnostic::error(
-                            entry.source.path.clone(),
+                            source.path.clone(),
                             format!("`{}` has no heading `#{anchor}`", self.entries[target].id),
                         )
                         .label("no such heading")
@@ -771,14 +798,13 @@ impl Resolver<'_> {
     }
 
     /// `../countries/russia.md`, relative to the linking file.
+    /// `page`, a relative path to a `.md` file, read from the file at `content_path`.
     fn markdown_path_target(
         &self,
-        entry: &Entry,
+        content_path: &str,
         page: &str,
     ) -> Result<usize, (String, Option<String>)> {
-        let folder = entry
-            .source
-            .content_path
+        let folder = content_path
             .rsplit_once('/')
             .map_or("", |(folder, _)| folder);
         let mut parts: Vec<&str> = folder.split('/').filter(|part| !part.is_empty()).collect();
@@ -809,31 +835,30 @@ impl Resolver<'_> {
     }
 }
 
-/// Intros (`_index.md` bodies) are not entries, so their links are not resolved; rather than
-/// publish a broken link, each one is an error that says so.
-fn links_in_intros(graph: &Graph) -> Vec<Diagnostic> {
-    let intros = graph
-        .home
-        .iter()
-        .chain(graph.comparisons_intro.iter())
-        .chain(graph.schemas.kinds.values().map(|kind| &kind.source));
-    let mut diagnostics = Vec::new();
+/// The links of every intro (the prose of an `_index.md`: home, comparisons, each kind),
+/// resolved like an entry's, keyed by the intro's path. Intros are not entries: their links
+/// make no edges and no backlinks.
+fn intro_links(
+    resolver: &Resolver,
+    intros: &[&SourceText],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<BodyLink>> {
+    let mut resolved = BTreeMap::new();
     for source in intros {
-        for link in scan_body(source.body(), None).links {
-            let diagnostic = Diagnostic::error(
-                source.path.clone(),
-                "links to entries are not supported in `_index.md` intros",
-            )
-            .label("this link would not resolve")
-            .help("name the entry in plain text here, and link it from an entry's body instead");
-            diagnostics.push(
-                source
-                    .diagnostic_at_body_offset(&source.text, diagnostic, link.body_offset)
-                    .span(link.length),
-            );
-        }
+        let links = scan_body(source.body(), None)
+            .links
+            .iter()
+            .filter_map(|raw| {
+                let from = LinkingFile {
+                    source,
+                    entry: None,
+                };
+                resolver.body_link(from, &source.text, raw, diagnostics)
+            })
+            .collect();
+        resolved.insert(source.path.clone(), links);
     }
-    diagnostics
+    resolved
 }
 
 /// Entries with no edge in or out, other than plain pages.

@@ -787,7 +787,10 @@ fn intro_html(graph: &Graph, source: &crate::parse::SourceText, root: &str) -> S
         source.body(),
         &BodyContext {
             graph,
-            links: &[],
+            links: graph
+                .intro_links
+                .get(&source.path)
+                .map_or(&[], Vec::as_slice),
             headings: &[],
             root,
         },

@@ -107,24 +107,55 @@ fn did_you_mean_suggests_the_closest_id() {
 }
 
 #[test]
-fn a_link_in_an_intro_is_an_error_not_a_broken_link() {
+fn links_in_an_intro_resolve_like_links_in_an_entry() {
     let dir = tempfile::tempdir().expect("temporary folder");
     crate::support::copy_fixture("links", dir.path());
     let schema = dir.path().join("content/countries/_index.md");
-    let text = std::fs::read_to_string(&schema).expect("read") + "See [[russia]].\n";
+    let text = std::fs::read_to_string(&schema).expect("read")
+        + "See [[russia]], [the Kremlin's economy](russia.md#economy) and [[rusal|one company]].\n";
+    std::fs::write(&schema, text).expect("write");
+    let options = lode::site::BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: Some(dir.path().join("public")),
+        ..Default::default()
+    };
+    let outcome = lode::site::build(&options).expect("runs");
+    assert_eq!(crate::support::errors(&outcome), Vec::<String>::new());
+    let index = std::fs::read_to_string(dir.path().join("public/countries/index.html"))
+        .expect("kind index built");
+    for link in [
+        "<a href=\"../countries/russia/\" title=\"Russia\">Russia</a>",
+        "<a href=\"../countries/russia/#economy\" title=\"Russia\">the Kremlin’s economy</a>",
+        "<a href=\"../companies/rusal/\" title=\"Rusal\">one company</a>",
+    ] {
+        assert!(index.contains(link), "{link} not in:\n{index}");
+    }
+}
+
+#[test]
+fn a_broken_link_in_an_intro_is_an_error_at_its_position() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    crate::support::copy_fixture("links", dir.path());
+    let schema = dir.path().join("content/countries/_index.md");
+    let text = std::fs::read_to_string(&schema).expect("read") + "See [[rusia]] and [[#top]].\n";
     std::fs::write(&schema, text).expect("write");
     let options = lode::site::BuildOptions {
         root: dir.path().to_path_buf(),
         ..Default::default()
     };
     let outcome = lode::site::check(&options).expect("runs");
-    let errors = crate::support::errors(&outcome);
     assert_eq!(
-        errors,
+        crate::support::errors(&outcome),
         [
-            "content/countries/_index.md:7:5 links to entries are not supported in `_index.md` intros"
+            "content/countries/_index.md:7:5 `[[rusia]]` does not match any entry's id, title or alias",
+            "content/countries/_index.md:7:19 an intro cannot link to its own headings",
         ]
     );
+    let help = outcome
+        .diagnostics
+        .iter()
+        .find_map(|d| d.help.clone().filter(|_| d.message.contains("rusia")));
+    assert_eq!(help.as_deref(), Some("did you mean `[[russia]]`?"));
 }
 
 #[test]
