@@ -134,6 +134,10 @@ pub const PAGE_KIND: &str = "page";
 /// The folder of comparison pages.
 pub const COMPARISON_FOLDER: &str = "comparisons";
 
+/// Top-level addresses of the site's own pages (`timeline/`, `graph/`, …), which no kind folder
+/// and no top-level page may take: two pages at one address would silently replace each other.
+pub const SITE_FOLDERS: [&str; 5] = ["timeline", "graph", "tags", "search", "data"];
+
 /// Every kind of the knowledge base, by name and by folder.
 #[derive(Debug, Clone, Default)]
 pub struct Schemas {
@@ -162,6 +166,21 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
         };
         if folder == COMPARISON_FOLDER && !file.front_matter.contains_key("kind") {
             continue; // comparisons is a built-in kind; its `_index.md` only gives the intro
+        }
+        if SITE_FOLDERS.contains(&folder) {
+            diagnostics.push(
+                error_at_value(
+                    &file.source,
+                    &["kind"],
+                    format!("the folder `{folder}` would take the address of the site's own `{folder}/` page"),
+                )
+                .label("this kind's index would be at the same address")
+                .help(format!(
+                    "rename the folder; {} are the site's own pages",
+                    SITE_FOLDERS.map(|name| format!("`{name}/`")).join(", ")
+                )),
+            );
+            continue;
         }
         match read_kind(file, folder, &mut diagnostics) {
             Some(kind) => {

@@ -364,10 +364,15 @@ pub struct MemorySink {
 
 impl PageSink for MemorySink {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        self.files
+        let previous = self
+            .files
             .lock()
             .map_err(|_| "memory sink poisoned".to_string())?
             .insert(path.to_string(), bytes.to_vec());
-        Ok(())
+        match previous {
+            // Like the staging folder: two pages at one address is an error, never a race.
+            Some(_) => Err(write::WriteError::WrittenTwice(path.to_string()).to_string()),
+            None => Ok(()),
+        }
     }
 }

@@ -186,6 +186,9 @@ impl EntryValidation<'_> {
         self.check_unknown_fields(front, kind, &kind_name);
         let title = self.title(front)?;
         let id = self.id(front)?;
+        if folder.is_empty() {
+            self.check_page_address(front, &id, schemas)?;
+        }
         let url_path = url_path_for(&id, folder);
         let mut entry = Entry {
             id,
@@ -319,6 +322,34 @@ impl EntryValidation<'_> {
         self.diagnostics.push(diagnostic.help(format!(
             "ids use lowercase letters, digits and `-`: rename the file or set `id: {suggestion}`"
         )));
+        None
+    }
+
+    /// A page at the top of the content folder lives at `id/`: that address must not be one
+    /// of the site's own pages or a kind's index, which it would silently replace.
+    fn check_page_address(&mut self, front: &Mapping, id: &str, schemas: &Schemas) -> Option<()> {
+        let taken_by = if crate::schema::SITE_FOLDERS.contains(&id) {
+            format!("the site's own `{id}/` page")
+        } else if id == COMPARISON_FOLDER {
+            "the index of comparisons".to_string()
+        } else if let Some(kind) = schemas.kind_of_folder(id) {
+            format!("the index of {}", kind.title.to_lowercase())
+        } else {
+            return Some(());
+        };
+        let message =
+            format!("the page `{id}` would have the address `{id}/`, which is {taken_by}");
+        let diagnostic = if front.contains_key("id") {
+            self.error_at(&[key("id")], message)
+        } else {
+            Diagnostic::error(self.source.path.clone(), message)
+                .at(&self.source.text, Position { line: 1, column: 1 })
+        };
+        self.diagnostics.push(
+            diagnostic
+                .label("this address is taken")
+                .help("rename the file or set another `id:`"),
+        );
         None
     }
 

@@ -23,6 +23,11 @@ pub enum WriteError {
         "refusing to write into `{0}`: it is not empty and was not created by lode (no {MARKER_FILE} file)"
     )]
     NotOurs(PathBuf),
+    /// Two pages of the site want the same file.
+    #[error(
+        "`{0}` would be written twice: two pages of the site have the same address, and one would silently replace the other"
+    )]
+    WrittenTwice(String),
     /// A file system error.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -49,6 +54,8 @@ pub struct Staging {
     files: Mutex<BTreeSet<String>>,
     /// Files whose bytes equal the output's copy: never staged, left alone.
     unchanged: Mutex<BTreeSet<String>>,
+    /// Every file put so far, staged or not: a second put of one is an error, not a race.
+    claimed: Mutex<BTreeSet<String>>,
 }
 
 /// What a commit did.
@@ -75,6 +82,7 @@ pub fn prepare(output: &Path) -> Result<Staging, WriteError> {
         staging,
         files: Mutex::new(BTreeSet::new()),
         unchanged: Mutex::new(BTreeSet::new()),
+        claimed: Mutex::new(BTreeSet::new()),
     })
 }
 
@@ -110,6 +118,14 @@ impl Staging {
     /// bytes equal the output's current copy is not staged at all, so a rebuild with nothing
     /// changed writes nothing.
     pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let first_claim = self
+            .claimed
+            .lock()
+            .map(|mut claimed| claimed.insert(relative.to_string()))
+            .unwrap_or(false);
+        if !first_claim {
+            return Err(WriteError::WrittenTwice(relative.to_string()));
+        }
         if output_has_bytes(&self.output.join(relative), bytes) {
             if let Ok(mut unchanged) = self.unchanged.lock() {
                 unchanged.insert(relative.to_string());
@@ -264,6 +280,19 @@ fn remove_stale(output: &Path, keep: &BTreeSet<String>) -> Result<usize, WriteEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_put_twice_is_an_error_not_a_silent_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = prepare(&output).unwrap();
+        staging.put("timeline/index.html", b"one").unwrap();
+        assert!(matches!(
+            staging.put("timeline/index.html", b"two"),
+            Err(WriteError::WrittenTwice(path)) if path == "timeline/index.html"
+        ));
+        staging.abandon();
+    }
 
     #[test]
     fn refuses_foreign_non_empty_folder() {

@@ -21,9 +21,12 @@ fn every_mistake_is_reported_at_its_position() {
         "content/countries/unknown-unit.md:4:15 `Mtons` is not a known unit",
         "content/countries/wrong-type.md:4:11 `partners` must name entries by id",
         "content/countries/wrong-type.md:5:9 `opened` is not a value of `status`",
+        "content/graph.md:1:1 the page `graph` would have the address `graph/`, which is the site's own `graph/` page",
+        "content/minerals.md:3:5 the page `minerals` would have the address `minerals/`, which is the index of minerals",
         "content/minerals/first.md:2:1 duplicate id `first`",
         "content/minerals/wrong-dimension.md:4:24 `kt` is a unit of mass, but this field is a price",
         "content/notes/note.md:1:1 the folder `notes` has no kind",
+        "content/timeline/_index.md:3:7 the folder `timeline` would take the address of the site's own `timeline/` page",
     ];
     assert_eq!(found, expected, "all errors, sorted by file and position");
     assert!(outcome.has_errors());
@@ -77,7 +80,7 @@ fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
         stderr.contains("--> content/countries/unknown-field.md:4:1"),
         "{stderr}"
     );
-    assert!(stderr.contains("check failed: 16 error(s)"), "{stderr}");
+    assert!(stderr.contains("check failed: 19 error(s)"), "{stderr}");
     let usage = std::process::Command::new(lode)
         .args(["build", "--no-such-flag"])
         .output()
@@ -89,7 +92,7 @@ fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
         .output()
         .expect("runs");
     let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(16 + 9));
+    assert_eq!(parsed.as_array().map(Vec::len), Some(19 + 9));
 }
 
 #[test]
