@@ -186,9 +186,7 @@ impl EntryValidation<'_> {
         self.check_unknown_fields(front, kind, &kind_name);
         let title = self.title(front)?;
         let id = self.id(front)?;
-        if folder.is_empty() {
-            self.check_page_address(front, &id, schemas)?;
-        }
+        self.check_address(front, &id, folder, schemas)?;
         let url_path = url_path_for(&id, folder);
         let mut entry = Entry {
             id,
@@ -325,20 +323,33 @@ impl EntryValidation<'_> {
         None
     }
 
-    /// A page at the top of the content folder lives at `id/`: that address must not be one
-    /// of the site's own pages or a kind's index, which it would silently replace.
-    fn check_page_address(&mut self, front: &Mapping, id: &str, schemas: &Schemas) -> Option<()> {
-        let taken_by = if crate::schema::SITE_FOLDERS.contains(&id) {
-            format!("the site's own `{id}/` page")
-        } else if id == COMPARISON_FOLDER {
-            "the index of comparisons".to_string()
-        } else if let Some(kind) = schemas.kind_of_folder(id) {
-            format!("the index of {}", kind.title.to_lowercase())
-        } else {
-            return Some(());
+    /// An entry lives at `folder/id/` (a top-level page at `id/`): that address must not be
+    /// one of the site's own pages, a kind's index or a kind's timeline, which it would
+    /// silently replace.
+    fn check_address(
+        &mut self,
+        front: &Mapping,
+        id: &str,
+        folder: &str,
+        schemas: &Schemas,
+    ) -> Option<()> {
+        let taken_by = match (folder, schemas.kind_of_folder(folder)) {
+            ("", _) if crate::schema::SITE_FOLDERS.contains(&id) => {
+                format!("the site's own `{id}/` page")
+            }
+            ("", _) if id == COMPARISON_FOLDER => "the index of comparisons".to_string(),
+            ("", _) => match schemas.kind_of_folder(id) {
+                Some(kind) => format!("the index of {}", kind.title.to_lowercase()),
+                None => return Some(()),
+            },
+            (_, Some(kind)) if id == "timeline" => {
+                format!("the timeline of {}", kind.title.to_lowercase())
+            }
+            _ => return Some(()),
         };
+        let address = url_path_for(id, folder);
         let message =
-            format!("the page `{id}` would have the address `{id}/`, which is {taken_by}");
+            format!("the entry `{id}` would have the address `{address}`, which is {taken_by}");
         let diagnostic = if front.contains_key("id") {
             self.error_at(&[key("id")], message)
         } else {

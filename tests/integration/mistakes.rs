@@ -17,12 +17,13 @@ fn every_mistake_is_reported_at_its_position() {
         "content/countries/impossible-date.md:4:17 February 2025 has 28 days, not 30",
         "content/countries/malformed.md:3:9 the front matter is not valid YAML: did not find expected ',' or ']'",
         "content/countries/missing-title.md:1:1 missing `title`",
+        "content/countries/timeline.md:1:1 the entry `timeline` would have the address `countries/timeline/`, which is the timeline of countries",
         "content/countries/unknown-field.md:4:1 unknown field `reserve`",
         "content/countries/unknown-unit.md:4:15 `Mtons` is not a known unit",
         "content/countries/wrong-type.md:4:11 `partners` must name entries by id",
         "content/countries/wrong-type.md:5:9 `opened` is not a value of `status`",
-        "content/graph.md:1:1 the page `graph` would have the address `graph/`, which is the site's own `graph/` page",
-        "content/minerals.md:3:5 the page `minerals` would have the address `minerals/`, which is the index of minerals",
+        "content/graph.md:1:1 the entry `graph` would have the address `graph/`, which is the site's own `graph/` page",
+        "content/minerals.md:3:5 the entry `minerals` would have the address `minerals/`, which is the index of minerals",
         "content/minerals/first.md:2:1 duplicate id `first`",
         "content/minerals/wrong-dimension.md:4:24 `kt` is a unit of mass, but this field is a price",
         "content/notes/note.md:1:1 the folder `notes` has no kind",
@@ -80,7 +81,7 @@ fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
         stderr.contains("--> content/countries/unknown-field.md:4:1"),
         "{stderr}"
     );
-    assert!(stderr.contains("check failed: 19 error(s)"), "{stderr}");
+    assert!(stderr.contains("check failed: 20 error(s)"), "{stderr}");
     let usage = std::process::Command::new(lode)
         .args(["build", "--no-such-flag"])
         .output()
@@ -92,7 +93,7 @@ fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
         .output()
         .expect("runs");
     let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(19 + 9));
+    assert_eq!(parsed.as_array().map(Vec::len), Some(20 + 9));
 }
 
 #[test]
