@@ -79,15 +79,42 @@ impl Renderer<'_> {
         self.input.graph
     }
 
-    /// Links to every entry, in title order: the plain lists of the graph and search pages.
-    fn all_entry_links(&self, root: &str) -> Vec<EntryLink> {
+    /// The plain list of the graph and search pages, for readers without scripts: every entry
+    /// in title order while they fit on one page (`page_size`); past that, one link per kind
+    /// index (whose pages list them all) and the few top-level pages, so these pages do not
+    /// grow with the site.
+    fn plain_list(&self, root: &str) -> (Vec<EntryLink>, Vec<ListGroup>) {
         let graph = self.graph();
-        self.input
-            .derived
-            .title_order
-            .iter()
-            .map(|&index| entry_link(graph, index, root))
-            .collect()
+        let derived = self.input.derived;
+        if graph.entries.len() <= self.page_size() {
+            let items = derived
+                .title_order
+                .iter()
+                .map(|&index| entry_link(graph, index, root))
+                .collect();
+            return (items, Vec::new());
+        }
+        let count_of = |kind: &str| derived.kinds.get(kind).map_or(0, Vec::len);
+        let mut groups: Vec<ListGroup> = graph
+            .schemas
+            .kinds
+            .values()
+            .map(|kind| ListGroup {
+                title: kind.title.clone(),
+                url: format!("{root}{}/", kind.folder),
+                count: count_of(&kind.kind),
+                items: Vec::new(),
+            })
+            .collect();
+        if count_of(COMPARISON_KIND) > 0 {
+            groups.push(ListGroup {
+                title: "Comparisons".to_string(),
+                url: format!("{root}comparisons/"),
+                count: count_of(COMPARISON_KIND),
+                items: Vec::new(),
+            });
+        }
+        (kind_links(graph, derived, PAGE_KIND, root), groups)
     }
 
     /// Renders `template` with the page data and stages it at `path` + `index.html`.
@@ -655,7 +682,7 @@ impl Renderer<'_> {
             .into_iter()
             .collect();
         kinds.retain(|kind| kind != PAGE_KIND);
-        let items = self.all_entry_links(&root);
+        let (items, groups) = self.plain_list(&root);
         super::feeds::write_graph_json(graph, self.input.derived, self.sink, "graph/graph.json")?;
         self.page(
             "graph.html",
@@ -665,6 +692,8 @@ impl Renderer<'_> {
             GraphView {
                 kinds,
                 items,
+                groups,
+                entry_count: graph.entries.len(),
                 edge_count: graph.edges.len(),
             },
         )
@@ -725,7 +754,7 @@ impl Renderer<'_> {
     fn search_page(&self) -> Result<(), Diagnostic> {
         super::feeds::write_search_index(self.graph(), self.sink)?;
         let root = root_prefix("search/");
-        let items = self.all_entry_links(&root);
+        let (items, groups) = self.plain_list(&root);
         self.page(
             "search.html",
             "search/",
@@ -734,7 +763,7 @@ impl Renderer<'_> {
             ListView {
                 intro: String::new(),
                 items,
-                groups: Vec::new(),
+                groups,
                 pager: None,
             },
         )
@@ -1279,6 +1308,8 @@ fn paged_title(title: &str, number: usize, total: usize) -> String {
 struct GraphView {
     kinds: Vec<String>,
     items: Vec<EntryLink>,
+    groups: Vec<ListGroup>,
+    entry_count: usize,
     edge_count: usize,
 }
 

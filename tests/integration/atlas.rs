@@ -234,6 +234,24 @@ fn every_link_of_the_built_atlas_leads_to_a_file_and_an_anchor_that_exist() {
     let files = sink.files.lock().expect("not poisoned");
     assert!(files.contains_key("timeline/page/2/index.html"));
     assert!(files.contains_key("companies/page/2/index.html"));
+    // More entries than fit on a page: the search and graph pages link the kind indexes
+    // instead of listing every entry.
+    for page in ["search/index.html", "graph/index.html"] {
+        let html = String::from_utf8_lossy(&files[page]);
+        assert!(
+            html.contains("<h2 id=\"all-entries\">Entries by kind</h2>")
+                || html.contains("<h2>Entries by kind</h2>"),
+            "{page}"
+        );
+        assert!(
+            html.contains("<a href=\"../companies/\">Companies"),
+            "{page}"
+        );
+        assert!(
+            html.matches("<li class=\"kind-").count() < 10,
+            "{page} lists entries"
+        );
+    }
     let mut broken = Vec::new();
     let mut checked = 0;
     for (page, bytes) in files.iter().filter(|(path, _)| path.ends_with(".html")) {

@@ -235,3 +235,18 @@ fn a_body_changed_before_linking_is_one_error_and_its_front_matter_still_links()
     );
     assert!(graph.body_links[rusal].is_empty());
 }
+
+#[test]
+fn a_small_site_lists_every_entry_on_its_search_and_graph_pages() {
+    let (_, output) = build("links");
+    for path in ["search/index.html", "graph/index.html"] {
+        let html = page(&output, path);
+        assert!(html.contains("All entries</h2>"), "{path}");
+        for title in ["China", "Georgia", "Russia", "Rusal"] {
+            assert!(
+                html.contains(&format!("\">{title}</a>")),
+                "{path} lists {title}"
+            );
+        }
+    }
+}
