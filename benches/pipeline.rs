@@ -75,14 +75,7 @@ fn page_rendering(bencher: divan::Bencher, count: usize) {
     let analysis = site::analyse(&options, config, &mut Timings::default(), &mut Vec::new());
     bencher.bench(|| {
         let sink = MemorySink::default();
-        let input = lode::render::RenderInput {
-            root: &options.root,
-            config: &analysis.config,
-            graph: &analysis.graph,
-            derived: &analysis.derived,
-            templates: &[],
-            static_files: &[],
-        };
+        let input = analysis.render_input(&options.root);
         lode::render::render(&input, &sink)
     });
 }

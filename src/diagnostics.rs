@@ -18,6 +18,19 @@ pub enum Severity {
     Warning,
 }
 
+/// Splits per-file results into the values and the diagnostics, each in input order.
+pub fn split_results<T>(results: Vec<Result<T, Diagnostic>>) -> (Vec<T>, Vec<Diagnostic>) {
+    let mut values = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (values, diagnostics)
+}
+
 /// A position in a source file: 1-based line, 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 pub struct Position {

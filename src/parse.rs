@@ -122,15 +122,7 @@ pub fn parse_all(sources: Vec<SourceFile>) -> (Vec<ParsedFile>, Vec<Diagnostic>)
     use rayon::prelude::*;
     let results: Vec<Result<ParsedFile, Diagnostic>> =
         sources.into_par_iter().map(parse_file).collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => parsed.push(file),
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    (parsed, diagnostics)
+    crate::diagnostics::split_results(results)
 }
 
 /// Splits one file and reads its YAML.

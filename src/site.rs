@@ -188,6 +188,21 @@ pub struct Analysis {
     pub derived: Derived,
 }
 
+impl Analysis {
+    /// What render needs from this analysis; `root` is the knowledge base root, where render
+    /// reads the bodies again.
+    pub fn render_input<'a>(&'a self, root: &'a Path) -> RenderInput<'a> {
+        RenderInput {
+            root,
+            config: &self.config,
+            graph: &self.graph,
+            derived: &self.derived,
+            templates: &self.discovered.templates,
+            static_files: &self.discovered.static_files,
+        }
+    }
+}
+
 /// Runs discover → derive, collecting diagnostics and timings.
 pub fn analyse(
     options: &BuildOptions,
@@ -249,15 +264,7 @@ pub fn analyse(
 fn read_all(files: &[discover::FoundFile]) -> (Vec<discover::SourceFile>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let results: Vec<_> = files.par_iter().map(discover::read_source).collect();
-    let mut sources = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
-    for result in results {
-        match result {
-            Ok(source) => sources.push(source),
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    (sources, diagnostics)
+    crate::diagnostics::split_results(results)
 }
 
 /// `lode check`: every check of a build; writes nothing.
@@ -297,14 +304,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         return Ok(outcome);
     }
     let staging = write::prepare(&output)?;
-    let input = RenderInput {
-        root: &options.root,
-        config: &analysis.config,
-        graph: &analysis.graph,
-        derived: &analysis.derived,
-        templates: &analysis.discovered.templates,
-        static_files: &analysis.discovered.static_files,
-    };
+    let input = analysis.render_input(&options.root);
     let sink = StagingSink(&staging);
     match outcome
         .timings

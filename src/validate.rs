@@ -291,6 +291,17 @@ impl EntryValidation<'_> {
         }
     }
 
+    /// An error at the `id:` value when the front matter sets one; otherwise the id comes
+    /// from the file name, and the error points at the file's first line.
+    fn error_at_id(&self, front: &Mapping, message: String) -> Diagnostic {
+        if front.contains_key("id") {
+            self.error_at(&[key("id")], message)
+        } else {
+            Diagnostic::error(self.source.path.clone(), message)
+                .at(&self.source.text, Position { line: 1, column: 1 })
+        }
+    }
+
     fn id(&mut self, front: &Mapping) -> Option<String> {
         let (id, from_field) = match front.get("id") {
             Some(value) => (scalar_text(value).unwrap_or_default(), true),
@@ -308,15 +319,12 @@ impl EntryValidation<'_> {
             return Some(id);
         }
         let suggestion = slugify(&id);
-        let diagnostic = if from_field {
-            self.error_at(&[key("id")], format!("`{id}` is not a valid id"))
+        let message = if from_field {
+            format!("`{id}` is not a valid id")
         } else {
-            Diagnostic::error(
-                self.source.path.clone(),
-                format!("the file name `{id}` is not a valid id"),
-            )
-            .at(&self.source.text, Position { line: 1, column: 1 })
+            format!("the file name `{id}` is not a valid id")
         };
+        let diagnostic = self.error_at_id(front, message);
         self.diagnostics.push(diagnostic.help(format!(
             "ids use lowercase letters, digits and `-`: rename the file or set `id: {suggestion}`"
         )));
@@ -350,12 +358,7 @@ impl EntryValidation<'_> {
         let address = url_path_for(id, folder);
         let message =
             format!("the entry `{id}` would have the address `{address}`, which is {taken_by}");
-        let diagnostic = if front.contains_key("id") {
-            self.error_at(&[key("id")], message)
-        } else {
-            Diagnostic::error(self.source.path.clone(), message)
-                .at(&self.source.text, Position { line: 1, column: 1 })
-        };
+        let diagnostic = self.error_at_id(front, message);
         self.diagnostics.push(
             diagnostic
                 .label("this address is taken")

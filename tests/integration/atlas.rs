@@ -220,14 +220,7 @@ fn every_link_of_the_built_atlas_leads_to_a_file_and_an_anchor_that_exist() {
     config.page_size = std::num::NonZeroUsize::new(7).expect("not zero");
     let mut diagnostics = Vec::new();
     let analysis = site::analyse(&options, config, &mut Timings::default(), &mut diagnostics);
-    let input = lode::render::RenderInput {
-        root: &options.root,
-        config: &analysis.config,
-        graph: &analysis.graph,
-        derived: &analysis.derived,
-        templates: &analysis.discovered.templates,
-        static_files: &analysis.discovered.static_files,
-    };
+    let input = analysis.render_input(&options.root);
     let sink = site::MemorySink::default();
     let problems = lode::render::render(&input, &sink);
     assert!(problems.is_empty(), "{problems:?}");

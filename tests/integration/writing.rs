@@ -121,14 +121,7 @@ fn a_body_edited_during_the_build_fails_it_instead_of_mixing_versions() {
     let alpha = root.join("content/things/alpha.md");
     let text = std::fs::read_to_string(&alpha).expect("readable");
     std::fs::write(&alpha, format!("{text}\nOne more line.\n")).expect("writable");
-    let input = lode::render::RenderInput {
-        root: &root,
-        config: &analysis.config,
-        graph: &analysis.graph,
-        derived: &analysis.derived,
-        templates: &[],
-        static_files: &[],
-    };
+    let input = analysis.render_input(&root);
     let sink = site::MemorySink::default();
     let problems = lode::render::render(&input, &sink);
     let messages: Vec<String> = problems
