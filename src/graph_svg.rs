@@ -7,6 +7,7 @@
 //! with one decimal so the same input always gives the same bytes.
 
 use crate::layout::{LayoutInput, Point, default_iterations, layout};
+use crate::text::escape_xml;
 
 /// Iterations for a local graph: a few dozen nodes settle long before the global default, and
 /// every entry page draws one, so this is on the build's hot path.
@@ -247,7 +248,7 @@ fn open_svg(svg: &mut String, nodes: &[SvgNode], id: &str) {
          aria-labelledby=\"{id}\"><title id=\"{id}\">{}</title>",
         num(WIDTH),
         num(HEIGHT),
-        escape(&name)
+        escape_xml(&name)
     );
 }
 
@@ -267,7 +268,7 @@ fn write_edges(svg: &mut String, lines: &[Line], pos: &[Point]) {
             num(a.y),
             num(b.x),
             num(b.y),
-            escape(&line.tooltips.join("; "))
+            escape_xml(&line.tooltips.join("; "))
         );
     }
     svg.push_str("</g>");
@@ -306,14 +307,14 @@ fn write_node(svg: &mut String, node: &SvgNode, p: Point) {
          <title>{}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>\
          <text x=\"{}\" y=\"{}\">{}</text></a>",
         kind_class(kind),
-        escape(&node.href),
-        escape(&tooltip),
+        escape_xml(&node.href),
+        escape_xml(&tooltip),
         num(p.x),
         num(p.y),
         num(radius),
         num(p.x),
         num(p.y + radius + LABEL_GAP),
-        escape(&truncate(&node.title, MAX_LABEL_CHARS))
+        escape_xml(&truncate(&node.title, MAX_LABEL_CHARS))
     );
 }
 
@@ -334,33 +335,13 @@ fn kind_class(kind: &str) -> String {
     }
 }
 
-/// `text` cut to at most `max` characters, ending in "…" when it was cut.
+/// `text` cut to at most `max` characters, the ellipsis included.
 fn truncate(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let kept: String = text.chars().take(max - 1).collect();
-    format!("{}…", kept.trim_end())
-}
-
-/// Escapes text for XML and HTML alike, in content and in quoted attributes. Control
-/// characters that XML forbids (and HTML reports as errors) become spaces.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::truncate(text, max.saturating_sub(1))
 }
 
 /// A coordinate with exactly one decimal. Never scientific notation, never "-0.0", and
@@ -528,7 +509,7 @@ mod tests {
         assert!(svg.contains("&lt;owns&gt; &amp; &#39;runs&#39;"));
         assert!(svg.contains("kind-co-untry"));
         assert!(!svg.contains("<i>") && !svg.contains("<owns>"));
-        assert_eq!(escape("a\u{1}b\tc"), "a b\tc");
+        assert_eq!(escape_xml("a\u{1}b\tc"), "a b\tc");
     }
 
     #[test]

@@ -435,14 +435,6 @@ pub fn markdown_to_plain(markdown: &str, title_of: impl Fn(&str) -> Option<Strin
     plain
 }
 
-fn truncate_chars(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    format!("{}…", cut.trim_end())
-}
-
 /// The file a body link is in.
 #[derive(Clone, Copy)]
 struct LinkingFile<'a> {
@@ -580,7 +572,7 @@ impl Resolver<'_> {
                 .or_else(|| self.by_id.get(&page.to_lowercase()))
                 .map(|&target| self.entries[target].title.clone())
         });
-        truncate_chars(plain.trim(), 300).into_boxed_str()
+        crate::text::truncate(plain.trim(), 300).into_boxed_str()
     }
 
     /// Resolves a reference that must name a `source` entry.
@@ -707,7 +699,7 @@ impl Resolver<'_> {
             None => None,
             Some(anchor) => {
                 let headings = &self.scans[target].headings;
-                let wanted = crate::parse::heading_slug(anchor);
+                let wanted = crate::text::heading_slug(anchor);
                 match headings
                     .iter()
                     .find(|heading| heading.id == anchor || heading.id == wanted)

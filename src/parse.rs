@@ -334,7 +334,7 @@ impl HeadingIds {
     pub fn next_id(&mut self, text: &str, explicit: Option<&str>) -> String {
         let base = match explicit {
             Some(id) if !id.is_empty() => id.to_string(),
-            _ => heading_slug(text),
+            _ => crate::text::heading_slug(text),
         };
         let mut candidate = base.clone();
         let mut counter = 1;
@@ -343,27 +343,5 @@ impl HeadingIds {
             counter += 1;
         }
         candidate
-    }
-}
-
-/// Lowercase letters and digits of `text`, words joined by `-` (`"Mine output (2024)"` →
-/// `mine-output-2024`); `section` when nothing is left.
-pub fn heading_slug(text: &str) -> String {
-    let mut slug = String::new();
-    for ch in text.chars().flat_map(char::to_lowercase) {
-        if ch.is_alphanumeric() {
-            slug.push(ch);
-        } else if (ch.is_whitespace() || ch == '-' || ch == '_')
-            && !slug.is_empty()
-            && !slug.ends_with('-')
-        {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
     }
 }

@@ -318,7 +318,7 @@ impl EntryValidation<'_> {
         if is_valid_id(&id) {
             return Some(id);
         }
-        let suggestion = slugify(&id);
+        let suggestion = crate::text::id_slug(&id);
         let message = if from_field {
             format!("`{id}` is not a valid id")
         } else {
@@ -434,7 +434,7 @@ impl EntryValidation<'_> {
                     )
                     .help(format!(
                         "tags use lowercase letters, digits and `-`, e.g. `{}`",
-                        slugify(&tag)
+                        crate::text::id_slug(&tag)
                     ));
                 self.diagnostics.push(diagnostic);
             }
@@ -1099,28 +1099,9 @@ fn url_path_for(id: &str, folder: &str) -> String {
     }
 }
 
-/// Lowercase, `-` between words: a suggestion for an id or tag.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for ch in text.chars().flat_map(char::to_lowercase) {
-        if ch.is_ascii_alphanumeric() {
-            slug.push(ch);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugify_makes_ids() {
-        assert_eq!(slugify("United States"), "united-states");
-        assert_eq!(slugify("  A -- b!"), "a-b");
-    }
 
     #[test]
     fn urls_must_be_absolute() {

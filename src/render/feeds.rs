@@ -5,6 +5,7 @@ use super::{PageSink, RenderInput};
 use crate::derive::{ComparisonTable, Derived, plain_value};
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
+use crate::text::escape_xml;
 use serde::Serialize;
 use serde_json::json;
 
@@ -42,10 +43,6 @@ pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Resu
     Ok(())
 }
 
-fn xml_escape(text: &str) -> String {
-    super::escape_html(text)
-}
-
 /// Entries with a date, newest first, capped by `feed_limit`.
 fn atom_feed(input: &RenderInput) -> String {
     let graph = input.graph;
@@ -74,22 +71,22 @@ fn atom_feed(input: &RenderInput) -> String {
     );
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}atom.xml\" rel=\"self\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}</updated>\n",
-        xml_escape(&config.language),
-        xml_escape(&config.title),
-        xml_escape(&config.description),
-        xml_escape(&config.base_url),
-        xml_escape(&config.base_url),
-        xml_escape(&config.base_url)
+        escape_xml(&config.language),
+        escape_xml(&config.title),
+        escape_xml(&config.description),
+        escape_xml(&config.base_url),
+        escape_xml(&config.base_url),
+        escape_xml(&config.base_url)
     );
     for (date, index) in dated {
         let entry = &graph.entries[index];
         let url = format!("{}{}", config.base_url, entry.url_path);
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{date}</updated>\n<summary>{}</summary>\n</entry>\n",
-            xml_escape(&entry.title),
-            xml_escape(&url),
-            xml_escape(&url),
-            xml_escape(entry.summary.as_deref().unwrap_or(""))
+            escape_xml(&entry.title),
+            escape_xml(&url),
+            escape_xml(&url),
+            escape_xml(entry.summary.as_deref().unwrap_or(""))
         ));
     }
     xml.push_str("</feed>\n");
@@ -129,7 +126,7 @@ fn split_sitemaps(base: &str, paths: &[String], limit: usize) -> Vec<(String, St
         let name = format!("sitemap-{}.xml", number + 1);
         index.push_str(&format!(
             "<sitemap><loc>{}</loc></sitemap>\n",
-            xml_escape(&format!("{base}{name}"))
+            escape_xml(&format!("{base}{name}"))
         ));
         files.push((name, url_set(base, chunk)));
     }
@@ -177,7 +174,7 @@ fn url_set(base: &str, paths: &[String]) -> String {
     for path in paths {
         xml.push_str(&format!(
             "<url><loc>{}</loc></url>\n",
-            xml_escape(&format!("{base}{path}"))
+            escape_xml(&format!("{base}{path}"))
         ));
     }
     xml.push_str("</urlset>\n");

@@ -25,7 +25,7 @@ pub fn code_block_html(code: &str, language: Option<&str>) -> String {
         Some(html) => format!("<pre class=\"code\"><code{class}>{html}</code></pre>\n"),
         None => format!(
             "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-            crate::render::escape_html(code)
+            crate::text::escape_html(code)
         ),
     }
 }

@@ -3,12 +3,13 @@
 
 use super::markdown::{BodyContext, body_to_html};
 use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
-use super::{PageSink, RenderInput, escape_html, root_prefix};
+use super::{PageSink, RenderInput, root_prefix};
 use crate::derive::{ComparisonTable, local_neighbourhood};
 use crate::diagnostics::Diagnostic;
 use crate::graph_svg::{SvgEdge, SvgNode, local_graph_svg};
 use crate::link::Graph;
 use crate::schema::{COMPARISON_KIND, PAGE_KIND};
+use crate::text::{escape_html, truncate};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1063,14 +1064,6 @@ fn bar_chart_svg(
         escape_html(title)
     ));
     svg
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max).collect::<String>().trim_end())
-    }
 }
 
 #[derive(Serialize)]

@@ -3,11 +3,12 @@
 //! Values that need markup (field values with links, footnote markers) are built here as
 //! escaped HTML strings, so templates stay simple and a theme can still move them around.
 
-use super::{RenderInput, escape_html};
+use super::RenderInput;
 use crate::derive::{Derived, TimelineEvent};
 use crate::edtf::Edtf;
 use crate::link::Graph;
 use crate::model::{Claim, Entry, Value};
+use crate::text::escape_html;
 use serde::Serialize;
 
 /// A link to an entry.
