@@ -1,6 +1,6 @@
 //! One field of every type and every claim form, rendered.
 
-use crate::support::{build, errors, main_content, page};
+use crate::support::{build, errors, page, snapshot_main};
 
 #[test]
 fn every_field_type_and_claim_form_renders() {
@@ -31,9 +31,9 @@ fn every_field_type_and_claim_form_renders() {
     ] {
         assert!(alpha.contains(expected), "missing {expected}");
     }
-    insta::assert_snapshot!("alpha_main", main_content(&alpha));
+    insta::assert_snapshot!("alpha_main", snapshot_main(&alpha));
     let beta = page(&output, "things/beta/index.html");
-    insta::assert_snapshot!("beta_main", main_content(&beta));
+    insta::assert_snapshot!("beta_main", snapshot_main(&beta));
 }
 
 #[test]

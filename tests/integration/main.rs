@@ -5,6 +5,7 @@ mod atlas;
 mod field_types;
 mod links;
 mod mistakes;
+mod pages;
 mod support;
 mod timeline;
 mod writing;
