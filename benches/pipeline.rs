@@ -1,7 +1,8 @@
-//! Micro-benchmarks of the pipeline's hot spots: front-matter parsing, link resolution and page
-//! rendering, on a small generated knowledge base. Run with `cargo bench --bench pipeline`.
+//! Micro-benchmarks of the pipeline's hot spots, each running the very functions `lode build`
+//! runs: the fused read+parse+validate pass, link resolution and page rendering, on a small
+//! generated knowledge base. Run with `cargo bench --bench pipeline`.
 
-use lode::discover::SourceFile;
+use lode::discover::{DiskFiles, KnowledgeBaseFiles};
 use lode::site::{self, BuildOptions, MemorySink, Timings};
 use std::path::PathBuf;
 
@@ -36,46 +37,55 @@ fn knowledge_base(count: usize) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// Every markdown file of the knowledge base at `root`, read.
-fn read_all(root: &std::path::Path) -> Vec<SourceFile> {
-    lode::discover::discover(root, "content")
-        .files
-        .iter()
-        .map(|found| lode::discover::read_source(found).expect("readable file"))
-        .collect()
+/// The files `lode build` found in the knowledge base at `root`, not read yet.
+fn found_files(files: &DiskFiles) -> Vec<lode::source::FoundFile> {
+    files.discover("content").files
 }
 
 #[divan::bench(args = [100, 1000])]
-fn parse_front_matter(bencher: divan::Bencher, count: usize) {
+fn read_parse_validate(bencher: divan::Bencher, count: usize) {
     let (_dir, root) = knowledge_base(count);
-    let sources: Vec<SourceFile> = read_all(&root);
-    bencher.bench(|| lode::parse::parse_all(sources.clone()));
+    let files = DiskFiles::new(&root);
+    let config = lode::config::Config::default();
+    bencher
+        .with_inputs(|| found_files(&files))
+        .bench_values(|found| {
+            site::read_parse_validate(&files, found, &config, false, &mut Timings::default())
+        });
 }
 
 #[divan::bench(args = [100, 1000])]
 fn link_resolution(bencher: divan::Bencher, count: usize) {
     let (_dir, root) = knowledge_base(count);
-    let sources = read_all(&root);
-    let (parsed, _) = lode::parse::parse_all(sources);
+    let files = DiskFiles::new(&root);
     let config = lode::config::Config::default();
-    bencher.bench(|| {
-        let (validated, _) = lode::validate::validate(&parsed, &config, false);
-        lode::link::link(validated, &root)
-    });
+    bencher
+        .with_inputs(|| {
+            let found = found_files(&files);
+            site::read_parse_validate(&files, found, &config, false, &mut Timings::default()).0
+        })
+        .bench_values(|validated| lode::link::link(validated, &files));
 }
 
 #[divan::bench(args = [100, 1000])]
 fn page_rendering(bencher: divan::Bencher, count: usize) {
     let (_dir, root) = knowledge_base(count);
+    let files = DiskFiles::new(&root);
     let options = BuildOptions {
         root,
         ..BuildOptions::default()
     };
-    let config = site::load_config(&options).expect("valid configuration");
-    let analysis = site::analyse(&options, config, &mut Timings::default(), &mut Vec::new());
+    let config = site::load_config(&files, &options).expect("valid configuration");
+    let analysis = site::analyse(
+        &files,
+        &options,
+        config,
+        &mut Timings::default(),
+        &mut Vec::new(),
+    );
     bencher.bench(|| {
         let sink = MemorySink::default();
-        let input = analysis.render_input(&options.root);
+        let input = analysis.render_input(&files);
         lode::render::render(&input, &sink)
     });
 }

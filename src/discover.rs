@@ -1,27 +1,20 @@
 //! Stage 1, **discover**: find the source files, and read them when a later stage asks.
 //!
-//! This module and [`crate::write`] are the only ones that touch the disk. Parse reads each
-//! file once, through [`read_source`]; link and render read a body again through
-//! [`source_text`], which proves by a hash that the file is unchanged, so no stage holds every
-//! body in memory at once. Walks are sorted so
-//! every later stage sees files in the same order; hidden files and editor temporaries are
-//! skipped; symbolic links are never followed, so nothing outside the root is read.
+//! This module and [`crate::write`] are the only ones that touch the disk. The files of a
+//! knowledge base are reached through [`KnowledgeBaseFiles`]: [`DiskFiles`] walks and reads a
+//! folder, [`MemoryFiles`] holds them in memory (tests, and a dev server). The read+parse+validate
+//! pass reads each file once, through [`KnowledgeBaseFiles::read_source`]; link and render get a
+//! body again through [`BodySource::file_text`], which proves by a hash that the file is
+//! unchanged, so no stage holds every body in memory at once. Walks are sorted so every later
+//! stage sees files in the same order; hidden files and editor temporaries are skipped; symbolic
+//! links are never followed, so nothing outside the root is read.
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::SourceText;
+use crate::source::{BodySource, FoundFile, SourceFile, SourceText, held_or_fetched_again};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
-
-/// A markdown file read from the content folder.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the knowledge base root, with `/` separators (`content/countries/russia.md`).
-    pub path: String,
-    /// Path relative to the content folder, without the `.md` extension (`countries/russia`).
-    pub content_path: String,
-    /// The file's text, as read (BOM and CRLF are handled by the parse stage).
-    pub text: String,
-}
 
 /// A file of a theme: a template or a static asset.
 #[derive(Debug, Clone)]
@@ -30,19 +23,6 @@ pub struct ThemeFile {
     pub path: String,
     /// The file's bytes.
     pub bytes: Vec<u8>,
-}
-
-/// A markdown file found under the content folder, not read yet: the parse stage reads each
-/// file ([`read_source`]) just before parsing it, so the bodies of all files are never in
-/// memory at once.
-#[derive(Debug, Clone)]
-pub struct FoundFile {
-    /// Path relative to the knowledge base root, with `/` separators.
-    pub path: String,
-    /// Path relative to the content folder, without the `.md` extension.
-    pub content_path: String,
-    /// Where to read it.
-    absolute: PathBuf,
 }
 
 /// Everything the discover stage found.
@@ -59,93 +39,205 @@ pub struct Discovered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads the configuration file, if the knowledge base has one.
-pub fn read_config_text(root: &Path) -> std::io::Result<Option<String>> {
-    let path = root.join(crate::config::CONFIG_FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error),
+/// A knowledge base's files, wherever they are kept: what the pipeline reads, from the
+/// configuration to the bodies link and render fetch again.
+pub trait KnowledgeBaseFiles: BodySource {
+    /// The text of the configuration file, if the knowledge base has one.
+    fn config_text(&self) -> std::io::Result<Option<String>>;
+
+    /// The markdown files under `content_dir` (relative to the root), sorted by path and not
+    /// read yet, and the theme overrides of `templates/` and `static/`, read.
+    fn discover(&self, content_dir: &str) -> Discovered;
+
+    /// Reads one markdown file; a file that is not UTF-8 is an error naming the first bad byte.
+    fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic>;
+}
+
+/// The files of a knowledge base on disk, under its root folder.
+#[derive(Debug, Clone)]
+pub struct DiskFiles {
+    root: PathBuf,
+}
+
+impl DiskFiles {
+    /// The knowledge base whose root folder (holding `lode.yaml` and `content/`) is `root`.
+    pub fn new(root: &Path) -> Self {
+        DiskFiles {
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+impl KnowledgeBaseFiles for DiskFiles {
+    fn config_text(&self) -> std::io::Result<Option<String>> {
+        let path = self.root.join(crate::config::CONFIG_FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn discover(&self, content_dir: &str) -> Discovered {
+        discover(&self.root, content_dir)
+    }
+
+    fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
+        let bytes = std::fs::read(self.root.join(&found.path)).map_err(|error| {
+            Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
+        })?;
+        SourceFile::from_bytes(found, bytes)
+    }
+}
+
+impl BodySource for DiskFiles {
+    fn file_text<'s>(&self, source: &'s SourceText) -> Result<Cow<'s, str>, Diagnostic> {
+        held_or_fetched_again(source, || {
+            std::fs::read(self.root.join(&source.path)).map_err(|error| error.to_string())
+        })
     }
 }
 
 /// Walks `root/content_dir`, `root/templates` and `root/static`.
-pub fn discover(root: &Path, content_dir: &str) -> Discovered {
+fn discover(root: &Path, content_dir: &str) -> Discovered {
     let mut discovered = Discovered::default();
     let content_root = root.join(content_dir);
     if !content_root.is_dir() {
-        discovered.diagnostics.push(
-            Diagnostic::error(content_dir, "the content folder does not exist").help(format!(
-                "create `{}` with an `_index.md`, or run `lode init DIR` for a new knowledge base",
-                content_root.display()
-            )),
-        );
+        discovered
+            .diagnostics
+            .push(no_content_folder(content_dir, &content_root.display()));
         return discovered;
     }
     discovered.files = walk_sorted(&content_root, &mut discovered.diagnostics, root)
         .into_iter()
-        .filter(|(relative, _)| relative.ends_with(".md"))
-        .map(|(relative, absolute)| FoundFile {
-            path: join_display(content_dir, &relative),
-            content_path: relative.trim_end_matches(".md").to_string(),
-            absolute,
-        })
+        .filter_map(|(relative, _)| found_markdown_file(content_dir, &relative))
         .collect();
     discovered.templates = read_theme_folder(root, "templates", &mut discovered.diagnostics);
     discovered.static_files = read_theme_folder(root, "static", &mut discovered.diagnostics);
     discovered
 }
 
-/// Reads one markdown file; a file that is not UTF-8 is an error naming the first bad byte.
-pub fn read_source(found: &FoundFile) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(&found.absolute).map_err(|error| {
-        Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
-    })?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        Diagnostic::error(found.path.clone(), "the file is not valid UTF-8 text").help(format!(
-            "byte {} is not UTF-8; save the file as UTF-8 in your editor",
-            error.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok(SourceFile {
-        path: found.path.clone(),
-        content_path: found.content_path.clone(),
-        text,
+/// The error for a knowledge base without its content folder (`shown` is where it was looked
+/// for).
+fn no_content_folder(content_dir: &str, shown: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(content_dir, "the content folder does not exist").help(format!(
+        "create `{shown}` with an `_index.md`, or run `lode init DIR` for a new knowledge base"
+    ))
+}
+
+/// The found file for `relative` (a path under the content folder), if it is markdown.
+fn found_markdown_file(content_dir: &str, relative: &str) -> Option<FoundFile> {
+    relative.ends_with(".md").then(|| FoundFile {
+        path: join_display(content_dir, relative),
+        content_path: relative.trim_end_matches(".md").to_string(),
     })
 }
 
-/// The text of `source`: borrowed while the parse stage's copy is held, otherwise read again
-/// from `root` (the knowledge base root): entries drop their bodies once validated, and the
-/// link and render stages read each file again when they need its body.
-///
-/// A file that changed since it was discovered is an error, never a page mixing two versions:
-/// the offsets of its links and headings belong to the text that was checked.
-pub fn source_text<'s>(
-    root: &Path,
-    source: &'s SourceText,
-) -> Result<std::borrow::Cow<'s, str>, Diagnostic> {
-    if !source.body_released {
-        return Ok(std::borrow::Cow::Borrowed(&source.text));
+/// The files of a knowledge base held in memory, by path relative to the root with `/`
+/// separators (`lode.yaml`, `content/_index.md`, `templates/entry.html`): the whole pipeline
+/// runs from them without touching the disk. A folder exists when it holds a file; hidden files
+/// and editor temporaries are skipped as on disk, and the walk order is the disk's.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryFiles {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl MemoryFiles {
+    /// Adds or replaces the file at `path` (relative to the root, `/` separators).
+    pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(normalized_path(path), bytes.into());
     }
-    let changed = || {
-        Diagnostic::error(
-            source.path.clone(),
-            "the file changed while the site was being built",
-        )
-        .help("build again once your edits are saved")
-    };
-    let bytes = std::fs::read(root.join(&source.path)).map_err(|error| {
-        Diagnostic::error(
-            source.path.clone(),
-            format!("cannot read the file again: {error}"),
-        )
-    })?;
-    let mut text = String::from_utf8(bytes).map_err(|_| changed())?;
-    crate::parse::strip_byte_order_mark(&mut text);
-    if SourceText::fingerprint_of(&text) != source.fingerprint {
-        return Err(changed());
+
+    /// The file at `path`, if there is one.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(&normalized_path(path)).map(Vec::as_slice)
     }
-    Ok(std::borrow::Cow::Owned(text))
+
+    /// Files under `folder` as (path relative to it, bytes), in the order of a sorted walk of
+    /// the disk (folder by folder, names in byte order), without hidden files or temporaries.
+    fn files_under(&self, folder: &str) -> Vec<(&str, &[u8])> {
+        let folder = normalized_path(folder);
+        let mut files: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let relative = if folder.is_empty() {
+                    path.as_str()
+                } else {
+                    path.strip_prefix(folder.as_str())?.strip_prefix('/')?
+                };
+                let visible = !relative.split('/').any(is_ignored_name);
+                visible.then_some((relative, bytes.as_slice()))
+            })
+            .collect();
+        files.sort_by(|(a, _), (b, _)| a.split('/').cmp(b.split('/')));
+        files
+    }
+
+    fn theme_folder(&self, folder: &str) -> Vec<ThemeFile> {
+        self.files_under(folder)
+            .into_iter()
+            .map(|(relative, bytes)| ThemeFile {
+                path: relative.to_string(),
+                bytes: bytes.to_vec(),
+            })
+            .collect()
+    }
+}
+
+impl KnowledgeBaseFiles for MemoryFiles {
+    fn config_text(&self) -> std::io::Result<Option<String>> {
+        match self.get(crate::config::CONFIG_FILE_NAME) {
+            None => Ok(None),
+            Some(bytes) => String::from_utf8(bytes.to_vec())
+                .map(Some)
+                .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error)),
+        }
+    }
+
+    fn discover(&self, content_dir: &str) -> Discovered {
+        let mut discovered = Discovered::default();
+        let content = self.files_under(content_dir);
+        if content.is_empty() {
+            discovered
+                .diagnostics
+                .push(no_content_folder(content_dir, &content_dir));
+            return discovered;
+        }
+        discovered.files = content
+            .into_iter()
+            .filter_map(|(relative, _)| found_markdown_file(content_dir, relative))
+            .collect();
+        discovered.templates = self.theme_folder("templates");
+        discovered.static_files = self.theme_folder("static");
+        discovered
+    }
+
+    fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
+        let bytes = self.get(&found.path).ok_or_else(|| {
+            Diagnostic::error(found.path.clone(), "cannot read the file: it is not there")
+        })?;
+        SourceFile::from_bytes(found, bytes.to_vec())
+    }
+}
+
+impl BodySource for MemoryFiles {
+    fn file_text<'s>(&self, source: &'s SourceText) -> Result<Cow<'s, str>, Diagnostic> {
+        held_or_fetched_again(source, || {
+            self.get(&source.path)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| "it is not there".to_string())
+        })
+    }
+}
+
+/// `path` without empty or `.` segments (`./content//a.md` → `content/a.md`), the key of a
+/// file in memory.
+fn normalized_path(path: &str) -> String {
+    path.split('/')
+        .filter(|segment| !segment.is_empty() && *segment != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn read_theme_folder(

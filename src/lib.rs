@@ -21,6 +21,7 @@ pub mod quantity;
 pub mod render;
 pub mod schema;
 pub mod site;
+pub mod source;
 pub mod text;
 pub mod validate;
 pub mod write;

@@ -8,13 +8,13 @@
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Entry, Reference, Value};
-use crate::parse::{HeadingIds, SourceText, markdown_options};
+use crate::parse::{HeadingIds, markdown_options};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
+use crate::source::{BodySource, SourceText};
 use crate::validate::Validated;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
 /// The kind that `sources`, claims' `source` and events' `source` must point at.
@@ -131,10 +131,10 @@ struct RawLink {
     is_wikilink: bool,
 }
 
-/// Resolves every reference of every entry into the graph. Bodies are read from `root` (see
-/// [`crate::discover::source_text`]) once to scan them and once more to resolve their links,
-/// so no more than a few bodies are in memory at a time.
-pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
+/// Resolves every reference of every entry into the graph. Bodies come from `bodies` (see
+/// [`BodySource::file_text`]) once to scan them and once more to resolve their links, so no
+/// more than a few bodies are in memory at a time.
+pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagnostic>) {
     let Validated {
         schemas,
         entries,
@@ -150,7 +150,7 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
     let scans: Vec<Result<BodyScan, Diagnostic>> = entries
         .par_iter()
         .map(|entry| {
-            let text = crate::discover::source_text(root, &entry.source)?;
+            let text = bodies.file_text(&entry.source)?;
             Ok(scan_body(entry.source.body_of(&text), matcher.as_ref()))
         })
         .collect();
@@ -171,7 +171,7 @@ pub fn link(validated: Validated, root: &Path) -> (Graph, Vec<Diagnostic>) {
             // A body that cannot be read has its front matter resolved all the same, so one
             // bad file does not turn its neighbours into orphans; its read error is reported
             // once, by whichever pass met it first.
-            match crate::discover::source_text(root, &entries[index].source) {
+            match bodies.file_text(&entries[index].source) {
                 Ok(text) => resolver.resolve_entry(index, Some(&text)),
                 Err(diagnostic) => {
                     let mut resolved = resolver.resolve_entry(index, None);

@@ -4,8 +4,8 @@
 //! unvalidated data.
 
 use crate::edtf::Edtf;
-use crate::parse::SourceText;
 use crate::quantity::Quantity;
+use crate::source::SourceText;
 use crate::yaml_position::CompactPath;
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@
 //! diagnostic needs one (see [`crate::yaml_position`]), which keeps the common path fast.
 
 use crate::diagnostics::{Diagnostic, Position};
-use crate::discover::SourceFile;
+use crate::source::{SourceFile, SourceText, strip_byte_order_mark};
 use std::sync::Arc;
 
 /// A source file split into its parts.
@@ -16,105 +16,6 @@ pub struct ParsedFile {
     pub source: Arc<SourceText>,
     /// The front matter as YAML values (always a mapping; empty when the block is empty).
     pub front_matter: serde_yaml::Mapping,
-}
-
-/// The text of one source file, shared by every stage that needs to point into it.
-#[derive(Debug, Clone)]
-pub struct SourceText {
-    /// Path relative to the knowledge base root (`content/countries/russia.md`).
-    pub path: String,
-    /// Path relative to the content folder, without `.md` (`countries/russia`).
-    pub content_path: String,
-    /// The whole file, without a byte order mark.
-    pub text: String,
-    /// Byte range of the YAML between the `---` lines.
-    pub front_matter_range: std::ops::Range<usize>,
-    /// 1-based line of the first YAML line in the file.
-    pub front_matter_first_line: usize,
-    /// Byte offset where the markdown body starts.
-    pub body_start: usize,
-    /// A hash of `text`, so a file read again later can be proved to be the same file.
-    pub fingerprint: u64,
-    /// `true` once the body was cut from `text` to save memory (see
-    /// [`SourceText::without_body`]); `text` then ends where the body starts, and a stage that
-    /// needs the body reads the file again through [`crate::discover::source_text`].
-    pub body_released: bool,
-}
-
-impl SourceText {
-    /// The YAML text of the front matter.
-    pub fn front_matter_text(&self) -> &str {
-        &self.text[self.front_matter_range.clone()]
-    }
-
-    /// The markdown body. Only while the text is held: after [`SourceText::without_body`] use
-    /// [`SourceText::body_of`] on the text [`crate::discover::source_text`] gives back.
-    pub fn body(&self) -> &str {
-        debug_assert!(
-            !self.body_released,
-            "the body of {} was read after it was released",
-            self.path
-        );
-        self.body_of(&self.text)
-    }
-
-    /// The markdown body of `text`, this file's text read again (same offsets).
-    pub fn body_of<'t>(&self, text: &'t str) -> &'t str {
-        text.get(self.body_start..).unwrap_or("")
-    }
-
-    /// The hash kept in [`SourceText::fingerprint`].
-    pub fn fingerprint_of(text: &str) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
-    }
-
-    /// A copy holding the front matter but not the body. Once every stage that reads bodies has
-    /// run, entries keep only this (later diagnostics still point into the front matter), so
-    /// the build does not hold every body in memory at once.
-    pub fn without_body(&self) -> SourceText {
-        SourceText {
-            path: self.path.clone(),
-            content_path: self.content_path.clone(),
-            text: self
-                .text
-                .get(..self.body_start)
-                .unwrap_or_default()
-                .to_string(),
-            front_matter_range: self.front_matter_range.clone(),
-            front_matter_first_line: self.front_matter_first_line,
-            body_start: self.body_start,
-            fingerprint: self.fingerprint,
-            body_released: true,
-        }
-    }
-
-    /// Converts a position inside the front matter YAML into a position in the file.
-    pub fn position_in_file(&self, yaml_position: Position) -> Position {
-        Position {
-            line: yaml_position.line + self.front_matter_first_line - 1,
-            column: yaml_position.column,
-        }
-    }
-
-    /// A diagnostic pointing at a position inside the front matter YAML.
-    pub fn diagnostic_at_yaml(
-        &self,
-        diagnostic: Diagnostic,
-        yaml_position: Position,
-    ) -> Diagnostic {
-        diagnostic.at(&self.text, self.position_in_file(yaml_position))
-    }
-
-    /// A diagnostic pointing at a byte offset of the body; `text` is the whole file (this
-    /// source's own text while it holds its body, or the text read again).
-    pub fn diagnostic_at_body_offset(
-        &self,
-        text: &str,
-        diagnostic: Diagnostic,
-        body_offset: usize,
-    ) -> Diagnostic {
-        diagnostic.at_offset(text, self.body_start + body_offset)
-    }
 }
 
 /// Parses every file; files that cannot be parsed produce diagnostics and are left out.
@@ -164,13 +65,6 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
         source: Arc::new(source),
         front_matter,
     })
-}
-
-/// Removes a UTF-8 byte order mark: editors on Windows may write one, and it is not content.
-pub fn strip_byte_order_mark(text: &mut String) {
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
 }
 
 /// serde_yaml reports errors found at the end of input (an unclosed `[`) one line past the

@@ -5,8 +5,9 @@
 //! other, with positions.
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::parse::{ParsedFile, SourceText};
+use crate::parse::ParsedFile;
 use crate::quantity::Dimension;
+use crate::source::SourceText;
 use crate::yaml_position::{PathSegment, locate};
 use serde_yaml::Value as Yaml;
 use std::collections::BTreeMap;

@@ -6,12 +6,14 @@
 use crate::config::Config;
 use crate::derive::{self, Derived};
 use crate::diagnostics::{Diagnostic, sort_diagnostics};
-use crate::discover::{self, Discovered};
+use crate::discover::{Discovered, DiskFiles, KnowledgeBaseFiles};
 use crate::link::{self, Graph};
 use crate::model::Entry;
+use crate::parse;
 use crate::render::{self, PageSink, RenderInput};
+use crate::source::{BodySource, FoundFile, SourceFile};
+use crate::validate::{self, Validated};
 use crate::write::{self, WriteReport};
-use crate::{parse, validate};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -156,9 +158,12 @@ impl Outcome {
     }
 }
 
-/// Loads `lode.yaml` (defaults if absent) and applies command-line overrides.
-pub fn load_config(options: &BuildOptions) -> Result<Config, SetupError> {
-    let text = discover::read_config_text(&options.root).map_err(|source| SetupError::Io {
+/// Loads `lode.yaml` from `files` (defaults if absent) and applies command-line overrides.
+pub fn load_config(
+    files: &dyn KnowledgeBaseFiles,
+    options: &BuildOptions,
+) -> Result<Config, SetupError> {
+    let text = files.config_text().map_err(|source| SetupError::Io {
         path: options.root.clone(),
         source,
     })?;
@@ -189,11 +194,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// What render needs from this analysis; `root` is the knowledge base root, where render
-    /// reads the bodies again.
-    pub fn render_input<'a>(&'a self, root: &'a Path) -> RenderInput<'a> {
+    /// What render needs from this analysis; `bodies` gives the entries' bodies back (the
+    /// files the analysis was made from).
+    pub fn render_input<'a>(&'a self, bodies: &'a dyn BodySource) -> RenderInput<'a> {
         RenderInput {
-            root,
+            bodies,
             config: &self.config,
             graph: &self.graph,
             derived: &self.derived,
@@ -203,38 +208,59 @@ impl Analysis {
     }
 }
 
-/// Runs discover → derive, collecting diagnostics and timings.
+/// Runs discover → derive on `files`, collecting diagnostics and timings.
 pub fn analyse(
+    files: &dyn KnowledgeBaseFiles,
     options: &BuildOptions,
     config: Config,
     timings: &mut Timings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Analysis {
-    let mut discovered = timings.time("discover", || {
-        discover::discover(&options.root, &config.content)
-    });
+    let mut discovered = timings.time("discover", || files.discover(&config.content));
     diagnostics.append(&mut discovered.diagnostics);
-    let files = std::mem::take(&mut discovered.files);
-    let (index_files, entry_files): (Vec<_>, Vec<_>) = files
+    let found = std::mem::take(&mut discovered.files);
+    let (validated, validate_diagnostics) =
+        read_parse_validate(files, found, &config, options.drafts, timings);
+    diagnostics.extend(validate_diagnostics);
+    let (graph, link_diagnostics) = timings.time("link", || link::link(validated, files));
+    diagnostics.extend(link_diagnostics);
+    let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
+    diagnostics.extend(derive_diagnostics);
+    Analysis {
+        config,
+        discovered,
+        graph,
+        derived,
+    }
+}
+
+/// The read, parse and validate stages on the `found` files: the `_index.md` schemas first,
+/// then every entry in one parallel pass. Each entry keeps only its front matter afterwards, so
+/// memory holds the typed entries, never all the raw YAML or all the bodies (link and render
+/// fetch a body again when they need it).
+pub fn read_parse_validate(
+    files: &dyn KnowledgeBaseFiles,
+    found: Vec<FoundFile>,
+    config: &Config,
+    include_drafts: bool,
+    timings: &mut Timings,
+) -> (Validated, Vec<Diagnostic>) {
+    let (index_files, entry_files): (Vec<_>, Vec<_>) = found
         .into_iter()
         .partition(|file| validate::is_index_path(&file.content_path));
-    let (index_files, parse_diagnostics) = timings.time("parse schemas", || {
-        let (sources, mut read_diagnostics) = read_all(&index_files);
+    let (index_files, mut diagnostics) = timings.time("parse schemas", || {
+        let (sources, mut read_diagnostics) = read_all(files, &index_files);
         let (parsed, parse_diagnostics) = parse::parse_all(sources);
         read_diagnostics.extend(parse_diagnostics);
         (parsed, read_diagnostics)
     });
-    diagnostics.extend(parse_diagnostics);
-    let validator = validate::Validator::new(&index_files, &config, options.drafts);
-    // Entries are read, parsed and validated in one parallel pass, and each keeps only its front
-    // matter afterwards: memory holds the typed entries, never all the raw YAML or all the
-    // bodies (link and render read a body again when they need it).
+    let validator = validate::Validator::new(&index_files, config, include_drafts);
     let results = timings.time("read+parse+validate", || {
         use rayon::prelude::*;
         entry_files
             .into_par_iter()
             .map(|found| {
-                let file = discover::read_source(&found).and_then(parse::parse_file);
+                let file = files.read_source(&found).and_then(parse::parse_file);
                 match file {
                     Ok(file) => {
                         let (entry, diagnostics) = validator.entry(&file);
@@ -247,31 +273,37 @@ pub fn analyse(
     });
     let (validated, validate_diagnostics) = validator.finish(results);
     diagnostics.extend(validate_diagnostics);
-    let (graph, link_diagnostics) = timings.time("link", || link::link(validated, &options.root));
-    diagnostics.extend(link_diagnostics);
-    let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
-    diagnostics.extend(derive_diagnostics);
-    Analysis {
-        config,
-        discovered,
-        graph,
-        derived,
-    }
+    (validated, diagnostics)
 }
 
 /// Reads `files` (in parallel: several reads in flight suit a cold disk cache); unreadable
 /// files become diagnostics.
-fn read_all(files: &[discover::FoundFile]) -> (Vec<discover::SourceFile>, Vec<Diagnostic>) {
+fn read_all(
+    files: &dyn KnowledgeBaseFiles,
+    found: &[FoundFile],
+) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let results: Vec<_> = files.par_iter().map(discover::read_source).collect();
+    let results: Vec<_> = found
+        .par_iter()
+        .map(|found| files.read_source(found))
+        .collect();
     crate::diagnostics::split_results(results)
 }
 
 /// `lode check`: every check of a build; writes nothing.
 pub fn check(options: &BuildOptions) -> Result<Outcome, SetupError> {
-    let config = load_config(options)?;
+    check_files(&DiskFiles::new(&options.root), options)
+}
+
+/// `lode check` on `files` (the disk, or memory): every check of a build; writes nothing.
+pub fn check_files(
+    files: &dyn KnowledgeBaseFiles,
+    options: &BuildOptions,
+) -> Result<Outcome, SetupError> {
+    let config = load_config(files, options)?;
     let mut outcome = Outcome::default();
     let analysis = analyse(
+        files,
         options,
         config,
         &mut outcome.timings,
@@ -284,7 +316,8 @@ pub fn check(options: &BuildOptions) -> Result<Outcome, SetupError> {
 
 /// `lode build`: check, render into a staging folder, and only if all went well, write.
 pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
-    let config = load_config(options)?;
+    let files = DiskFiles::new(&options.root);
+    let config = load_config(&files, options)?;
     let output = resolve_output(options, &config);
     // Refuse a foreign output folder before doing any work.
     write::check_output_is_ours(&output)?;
@@ -293,6 +326,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         ..Outcome::default()
     };
     let analysis = analyse(
+        &files,
         options,
         config,
         &mut outcome.timings,
@@ -304,7 +338,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         return Ok(outcome);
     }
     let staging = write::prepare(&output)?;
-    let input = analysis.render_input(&options.root);
+    let input = analysis.render_input(&files);
     let sink = StagingSink(&staging);
     match outcome
         .timings

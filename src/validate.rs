@@ -13,12 +13,13 @@ use crate::edtf::{self, Edtf};
 use crate::model::{
     Claim, ComparisonSpec, Entry, EntryEvent, FieldEntry, FieldValue, Reference, Value,
 };
-use crate::parse::{ParsedFile, SourceText};
+use crate::parse::ParsedFile;
 use crate::quantity::{self, Quantity};
 use crate::schema::{
     self, BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, FieldSchema, FieldType, KindSchema,
     PAGE_KIND, Schemas, is_valid_id, scalar_text, yaml_key_text,
 };
+use crate::source::SourceText;
 use crate::yaml_position::{CompactPath, PathSegment};
 use serde_yaml::{Mapping, Value as Yaml};
 
@@ -124,27 +125,6 @@ impl<'a> Validator<'a> {
             diagnostics,
         )
     }
-}
-
-/// Validates every parsed file against its kind (the `_index.md` files give the kinds).
-pub fn validate(
-    files: &[ParsedFile],
-    config: &Config,
-    include_drafts: bool,
-) -> (Validated, Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    let index_files: Vec<ParsedFile> = files
-        .iter()
-        .filter(|file| is_index_path(&file.source.content_path))
-        .cloned()
-        .collect();
-    let validator = Validator::new(&index_files, config, include_drafts);
-    let results = files
-        .par_iter()
-        .filter(|file| !is_index_path(&file.source.content_path))
-        .map(|file| validator.entry(file))
-        .collect();
-    validator.finish(results)
 }
 
 /// The folder part of a content path (`countries/russia` → `countries`; `about` → ``).

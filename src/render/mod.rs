@@ -18,6 +18,7 @@ use crate::derive::Derived;
 use crate::diagnostics::Diagnostic;
 use crate::discover::ThemeFile;
 use crate::link::Graph;
+use crate::source::BodySource;
 
 /// Where rendered files go (the write stage's staging folder, or memory in tests).
 pub trait PageSink: Sync {
@@ -27,9 +28,8 @@ pub trait PageSink: Sync {
 
 /// Everything render needs, borrowed.
 pub struct RenderInput<'a> {
-    /// Knowledge base root: entry bodies are read again from there (see
-    /// [`crate::discover::source_text`]).
-    pub root: &'a std::path::Path,
+    /// Where entry bodies are fetched again (entries keep only their front matter after link).
+    pub bodies: &'a dyn BodySource,
     /// Site configuration.
     pub config: &'a Config,
     /// The linked graph.

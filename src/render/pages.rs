@@ -162,7 +162,7 @@ impl Renderer<'_> {
         let derived = self.input.derived;
         let entry = &graph.entries[index];
         let root = root_prefix(&entry.url_path);
-        let text = crate::discover::source_text(self.input.root, &entry.source)?;
+        let text = self.input.bodies.file_text(&entry.source)?;
         let body = body_to_html(
             entry.source.body_of(&text),
             &BodyContext {
@@ -812,7 +812,7 @@ fn kind_links(
 
 /// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML. Its links
 /// are not resolved through the graph: intros are not entries.
-fn intro_html(graph: &Graph, source: &crate::parse::SourceText, root: &str) -> String {
+fn intro_html(graph: &Graph, source: &crate::source::SourceText, root: &str) -> String {
     body_to_html(
         source.body(),
         &BodyContext {

@@ -2,9 +2,11 @@
 //! warnings (so no orphans and no unlinked mentions), enough entries of each kind, every
 //! figure and event sourced, every entry summarised and written out.
 
+use lode::discover::DiskFiles;
 use lode::link::Graph;
 use lode::model::{FieldValue, Value};
 use lode::site::{self, BuildOptions, Timings};
+use lode::source::BodySource;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -23,9 +25,16 @@ fn atlas() -> &'static Atlas {
             root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
             ..BuildOptions::default()
         };
-        let config = site::load_config(&options).expect("lode.yaml is valid");
+        let files = DiskFiles::new(&options.root);
+        let config = site::load_config(&files, &options).expect("lode.yaml is valid");
         let mut diagnostics = Vec::new();
-        let analysis = site::analyse(&options, config, &mut Timings::default(), &mut diagnostics);
+        let analysis = site::analyse(
+            &files,
+            &options,
+            config,
+            &mut Timings::default(),
+            &mut diagnostics,
+        );
         let event_count = analysis.derived.timeline.len();
         Atlas {
             graph: analysis.graph,
@@ -147,8 +156,8 @@ fn every_entry_has_a_summary_and_at_least_150_words() {
         {
             problems.push(format!("{}: no summary", entry.source.path));
         }
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text = lode::discover::source_text(root, &entry.source).expect("readable entry");
+        let files = DiskFiles::new(Path::new(env!("CARGO_MANIFEST_DIR")));
+        let text = files.file_text(&entry.source).expect("readable entry");
         let plain =
             lode::link::markdown_to_plain(entry.source.body_of(&text), |_| Some("x".to_string()));
         let words = plain.split_whitespace().count();
@@ -216,11 +225,18 @@ fn every_link_of_the_built_atlas_leads_to_a_file_and_an_anchor_that_exist() {
         root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
         ..BuildOptions::default()
     };
-    let mut config = site::load_config(&options).expect("lode.yaml is valid");
+    let files = DiskFiles::new(&options.root);
+    let mut config = site::load_config(&files, &options).expect("lode.yaml is valid");
     config.page_size = std::num::NonZeroUsize::new(7).expect("not zero");
     let mut diagnostics = Vec::new();
-    let analysis = site::analyse(&options, config, &mut Timings::default(), &mut diagnostics);
-    let input = analysis.render_input(&options.root);
+    let analysis = site::analyse(
+        &files,
+        &options,
+        config,
+        &mut Timings::default(),
+        &mut diagnostics,
+    );
+    let input = analysis.render_input(&files);
     let sink = site::MemorySink::default();
     let problems = lode::render::render(&input, &sink);
     assert!(problems.is_empty(), "{problems:?}");

@@ -2,6 +2,7 @@
 //! backlinks with their sentence, and the resolution errors.
 
 use crate::support::{build, check, errors, page, warnings};
+use lode::discover::KnowledgeBaseFiles;
 
 #[test]
 fn every_link_form_resolves_to_a_relative_url() {
@@ -197,28 +198,23 @@ fn the_graph_exports_are_json_documents_of_nodes_and_edges() {
 
 #[test]
 fn a_body_changed_before_linking_is_one_error_and_its_front_matter_still_links() {
-    // Entries keep only their front matter once validated; link reads each body again and
+    // Entries keep only their front matter once validated; link fetches each body again and
     // must notice a file saved in between, once, without dropping the entry's field edges.
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let root = dir.path().join("kb");
-    crate::support::copy_fixture("links", &root);
-    let sources: Vec<lode::discover::SourceFile> = lode::discover::discover(&root, "content")
-        .files
-        .iter()
-        .map(|found| lode::discover::read_source(found).expect("readable"))
-        .collect();
-    let (parsed, _) = lode::parse::parse_all(sources);
+    let mut files = crate::support::memory_fixture("links");
     let config = lode::config::Config::default();
-    let (mut validated, _) = lode::validate::validate(&parsed, &config, false);
-    validated.entries = validated
-        .entries
-        .into_iter()
-        .map(lode::model::Entry::without_body)
-        .collect();
-    let rusal = root.join("content/companies/rusal.md");
-    let text = std::fs::read_to_string(&rusal).expect("readable");
-    std::fs::write(&rusal, text.replace("based in", "based, for now, in")).expect("writable");
-    let (graph, diagnostics) = lode::link::link(validated, &root);
+    let found = files.discover("content").files;
+    let (validated, _) = lode::site::read_parse_validate(
+        &files,
+        found,
+        &config,
+        false,
+        &mut lode::site::Timings::default(),
+    );
+    let rusal = "content/companies/rusal.md";
+    let text =
+        String::from_utf8(files.get(rusal).expect("in the fixture").to_vec()).expect("UTF-8");
+    files.insert(rusal, text.replace("based in", "based, for now, in"));
+    let (graph, diagnostics) = lode::link::link(validated, &files);
     let changed: Vec<&lode::diagnostics::Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.message == "the file changed while the site was being built")

@@ -114,3 +114,27 @@ pub fn copy_fixture(name: &str, destination: &Path) {
         }
     }
 }
+
+/// Fixture `name` held in memory, to run the pipeline (and vary the files) without touching
+/// the disk again.
+pub fn memory_fixture(name: &str) -> lode::discover::MemoryFiles {
+    let source = fixture(name);
+    let mut files = lode::discover::MemoryFiles::default();
+    for entry in walkdir::WalkDir::new(&source)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+    {
+        let relative = entry
+            .path()
+            .strip_prefix(&source)
+            .expect("inside the fixture")
+            .to_string_lossy()
+            .replace('\\', "/");
+        files.insert(
+            &relative,
+            std::fs::read(entry.path()).expect("readable file"),
+        );
+    }
+    files
+}

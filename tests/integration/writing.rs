@@ -1,6 +1,6 @@
 //! The write stage: atomic, incremental, and safe with folders lode did not create.
 
-use crate::support::{copy_fixture, fixture};
+use crate::support::{fixture, memory_fixture};
 use lode::site::{self, BuildOptions};
 
 fn options(output: &std::path::Path) -> BuildOptions {
@@ -100,28 +100,26 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 
 #[test]
 fn a_body_edited_during_the_build_fails_it_instead_of_mixing_versions() {
-    // Bodies leave memory after the link stage and render reads each file again: a file saved
-    // in between must stop the build, since its links were resolved on the old text.
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let root = dir.path().join("kb");
-    copy_fixture("field-types", &root);
-    let options = BuildOptions {
-        root: root.clone(),
-        ..BuildOptions::default()
-    };
-    let config = site::load_config(&options).expect("valid configuration");
+    // Bodies leave memory after the link stage and render fetches each file again: a file
+    // saved in between must stop the build, since its links were resolved on the old text.
+    // The whole pipeline runs from files held in memory and renders into memory.
+    let mut files = memory_fixture("field-types");
+    let options = BuildOptions::default();
+    let config = site::load_config(&files, &options).expect("valid configuration");
     let mut diagnostics = Vec::new();
     let analysis = site::analyse(
+        &files,
         &options,
         config,
         &mut site::Timings::default(),
         &mut diagnostics,
     );
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
-    let alpha = root.join("content/things/alpha.md");
-    let text = std::fs::read_to_string(&alpha).expect("readable");
-    std::fs::write(&alpha, format!("{text}\nOne more line.\n")).expect("writable");
-    let input = analysis.render_input(&root);
+    let alpha = "content/things/alpha.md";
+    let text =
+        String::from_utf8(files.get(alpha).expect("in the fixture").to_vec()).expect("UTF-8");
+    files.insert(alpha, format!("{text}\nOne more line.\n"));
+    let input = analysis.render_input(&files);
     let sink = site::MemorySink::default();
     let problems = lode::render::render(&input, &sink);
     let messages: Vec<String> = problems
