@@ -349,6 +349,110 @@ mod tests {
         assert!(!is_ignored_name("russia.md"));
     }
 
+    /// The same small tree on disk (under a temporary root) and in memory.
+    fn tree_on_disk_and_in_memory(paths: &[&str]) -> (tempfile::TempDir, MemoryFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut memory = MemoryFiles::default();
+        for path in paths {
+            let absolute = dir.path().join(path);
+            std::fs::create_dir_all(absolute.parent().unwrap()).unwrap();
+            std::fs::write(&absolute, path.as_bytes()).unwrap();
+            memory.insert(path, path.as_bytes());
+        }
+        (dir, memory)
+    }
+
+    #[test]
+    fn memory_discovers_what_the_disk_does_in_the_same_order() {
+        let (dir, memory) = tree_on_disk_and_in_memory(&[
+            "content/a-c.md",
+            "content/a/b.md",
+            "content/a.md",
+            "content/B.md",
+            "content/_index.md",
+            "content/.hidden/x.md",
+            "content/notes.txt",
+            "content/x.md~",
+            "templates/entry.html",
+            "templates/.entry.html.swp",
+            "static/style.css",
+        ]);
+        let disk = DiskFiles::new(dir.path());
+        let from_disk = disk.discover("content");
+        let from_memory = memory.discover("./content/");
+        let paths = |found: &Discovered| -> Vec<String> {
+            found.files.iter().map(|file| file.path.clone()).collect()
+        };
+        assert_eq!(
+            paths(&from_disk),
+            [
+                "content/B.md",
+                "content/_index.md",
+                "content/a/b.md",
+                "content/a-c.md",
+                "content/a.md"
+            ]
+        );
+        assert_eq!(
+            from_memory
+                .files
+                .iter()
+                .map(|f| &f.content_path)
+                .collect::<Vec<_>>(),
+            from_disk
+                .files
+                .iter()
+                .map(|f| &f.content_path)
+                .collect::<Vec<_>>()
+        );
+        let names = |files: &[ThemeFile]| -> Vec<String> {
+            files.iter().map(|file| file.path.clone()).collect()
+        };
+        assert_eq!(names(&from_memory.templates), names(&from_disk.templates));
+        assert_eq!(names(&from_memory.templates), ["entry.html"]);
+        assert_eq!(names(&from_memory.static_files), ["style.css"]);
+        let found = &from_disk.files[0];
+        assert_eq!(
+            disk.read_source(found).unwrap().text,
+            memory.read_source(found).unwrap().text
+        );
+        assert!(from_memory.diagnostics.is_empty());
+        let missing = memory.discover("articles");
+        assert_eq!(
+            missing.diagnostics[0].message,
+            "the content folder does not exist"
+        );
+    }
+
+    #[test]
+    fn a_body_fetched_again_from_disk_or_memory_is_checked_against_its_fingerprint() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let (dir, mut memory) = tree_on_disk_and_in_memory(&[]);
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/a.md"), text).unwrap();
+        memory.insert("content/a.md", text);
+        let disk = DiskFiles::new(dir.path());
+        let found = FoundFile {
+            path: "content/a.md".into(),
+            content_path: "a".into(),
+        };
+        let parsed = crate::parse::parse_file(disk.read_source(&found).unwrap()).unwrap();
+        let released = parsed.source.without_body();
+        for bodies in [&disk as &dyn BodySource, &memory] {
+            let again = bodies.file_text(&released).unwrap();
+            assert_eq!(released.body_of(&again), "Body\n");
+        }
+        std::fs::write(dir.path().join("content/a.md"), "---\ntitle: B\n---\n").unwrap();
+        memory.insert("content/a.md", "---\ntitle: B\n---\n");
+        for bodies in [&disk as &dyn BodySource, &memory] {
+            let error = bodies.file_text(&released).unwrap_err();
+            assert_eq!(
+                error.message,
+                "the file changed while the site was being built"
+            );
+        }
+    }
+
     #[test]
     fn walk_is_sorted_and_skips_ignored_files() {
         let dir = tempfile::tempdir().unwrap();

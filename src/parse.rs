@@ -166,6 +166,101 @@ mod tests {
         }
     }
 
+    /// What splitting a file gives: `Ok((front matter YAML, body))` or the error's message.
+    type Split = Result<(String, String), String>;
+
+    /// What splitting `text` gives.
+    fn split(text: &str) -> Split {
+        parse_file(source(text))
+            .map(|parsed| {
+                let yaml = parsed.source.front_matter_text().to_string();
+                (yaml, parsed.source.body().to_string())
+            })
+            .map_err(|error| error.message)
+    }
+
+    #[test]
+    fn front_matter_split_table() {
+        let ok = |yaml: &str, body: &str| Ok((yaml.to_string(), body.to_string()));
+        let cases: &[(&str, &str, Split)] = &[
+            (
+                "plain",
+                "---\ntitle: A\n---\nBody\n",
+                ok("title: A\n", "Body\n"),
+            ),
+            (
+                "no final newline",
+                "---\ntitle: A\n---\nBody",
+                ok("title: A\n", "Body"),
+            ),
+            (
+                "closing line is the last, without newline",
+                "---\ntitle: A\n---",
+                ok("title: A\n", ""),
+            ),
+            (
+                "only front matter",
+                "---\ntitle: A\n---\n",
+                ok("title: A\n", ""),
+            ),
+            ("empty front matter", "---\n---\nBody\n", ok("", "Body\n")),
+            (
+                "`...` closes too",
+                "---\ntitle: A\n...\nBody\n",
+                ok("title: A\n", "Body\n"),
+            ),
+            (
+                "trailing spaces on the fences",
+                "--- \ntitle: A\n---  \nBody\n",
+                ok("title: A\n", "Body\n"),
+            ),
+            (
+                "`---` inside the body stays in the body",
+                "---\ntitle: A\n---\nOne\n---\nTwo\n",
+                ok("title: A\n", "One\n---\nTwo\n"),
+            ),
+            (
+                "CRLF",
+                "---\r\ntitle: A\r\n---\r\nBody\r\n",
+                ok("title: A\r\n", "Body\r\n"),
+            ),
+            (
+                "BOM",
+                "\u{feff}---\ntitle: A\n---\nBody\n",
+                ok("title: A\n", "Body\n"),
+            ),
+            (
+                "BOM and CRLF, only front matter",
+                "\u{feff}---\r\ntitle: A\r\n---",
+                ok("title: A\r\n", ""),
+            ),
+            (
+                "`----` does not open",
+                "----\ntitle: A\n----\nBody\n",
+                Err("the file has no front matter".into()),
+            ),
+            (
+                "`----` does not close",
+                "---\ntitle: A\n----\nBody\n",
+                Err("the front matter is not closed".into()),
+            ),
+            (
+                "a lone `---`",
+                "---",
+                Err("the front matter is not closed".into()),
+            ),
+            (
+                "an indented `---` does not open",
+                " ---\ntitle: A\n---\n",
+                Err("the file has no front matter".into()),
+            ),
+            ("empty file", "", Err("the file has no front matter".into())),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(&split(text), expected, "{name}");
+        }
+    }
+
     #[test]
     fn splits_front_matter_and_body() {
         let parsed = parse_file(source("---\ntitle: A\n---\nBody\n")).unwrap();

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// The file that marks an output folder as made by lode.
 pub const MARKER_FILE: &str = ".lode-output";
@@ -28,6 +28,12 @@ pub enum WriteError {
         "`{0}` would be written twice: two pages of the site have the same address, and one would silently replace the other"
     )]
     WrittenTwice(String),
+    /// A thread panicked while it held the staging folder's list of `what` files, so which
+    /// files were staged is unknown: committing could drop or keep the wrong ones.
+    #[error(
+        "the staging folder's list of {0} files was left half-updated by a thread that panicked"
+    )]
+    Poisoned(&'static str),
     /// A file system error.
     #[error("cannot write `{path}`: {source}")]
     Io {
@@ -118,18 +124,12 @@ impl Staging {
     /// bytes equal the output's current copy is not staged at all, so a rebuild with nothing
     /// changed writes nothing.
     pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let first_claim = self
-            .claimed
-            .lock()
-            .map(|mut claimed| claimed.insert(relative.to_string()))
-            .unwrap_or(false);
+        let first_claim = lock(&self.claimed, "claimed")?.insert(relative.to_string());
         if !first_claim {
             return Err(WriteError::WrittenTwice(relative.to_string()));
         }
         if output_has_bytes(&self.output.join(relative), bytes) {
-            if let Ok(mut unchanged) = self.unchanged.lock() {
-                unchanged.insert(relative.to_string());
-            }
+            lock(&self.unchanged, "unchanged")?.insert(relative.to_string());
             return Ok(());
         }
         let path = self.staging.join(relative);
@@ -137,25 +137,15 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
         std::fs::write(&path, bytes).map_err(io_error(&path))?;
-        if let Ok(mut files) = self.files.lock() {
-            files.insert(relative.to_string());
-        }
+        lock(&self.files, "staged")?.insert(relative.to_string());
         Ok(())
     }
 
     /// Moves changed files into the output (atomic renames), leaves unchanged ones, removes
     /// stale ones.
     pub fn commit(self) -> Result<WriteReport, WriteError> {
-        let staged = self
-            .files
-            .lock()
-            .map(|files| files.clone())
-            .unwrap_or_default();
-        let unchanged = self
-            .unchanged
-            .lock()
-            .map(|files| files.clone())
-            .unwrap_or_default();
+        let staged = lock(&self.files, "staged")?.clone();
+        let unchanged = lock(&self.unchanged, "unchanged")?.clone();
         if unchanged.is_empty() && folder_is_absent_or_empty(&self.output) {
             // A clean build: the staging folder becomes the output in one rename, instead of a
             // folder and a rename per page.
@@ -199,6 +189,15 @@ impl Staging {
         // Best effort: a leftover staging folder is removed by the next build anyway.
         let _ = std::fs::remove_dir_all(&self.staging);
     }
+}
+
+/// Locks one of the staging folder's lists of files (`what` names it in the error). A poisoned
+/// lock is an error, never an empty or half-updated list taken for the truth.
+fn lock<'m>(
+    list: &'m Mutex<BTreeSet<String>>,
+    what: &'static str,
+) -> Result<MutexGuard<'m, BTreeSet<String>>, WriteError> {
+    list.lock().map_err(|_| WriteError::Poisoned(what))
 }
 
 /// Writes the marker file that says lode owns the folder.
@@ -292,6 +291,43 @@ mod tests {
             Err(WriteError::WrittenTwice(path)) if path == "timeline/index.html"
         ));
         staging.abandon();
+    }
+
+    /// Panics in a thread while holding `list`, as a render thread that fails mid-put would.
+    fn poison(list: &Mutex<BTreeSet<String>>) {
+        let result = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let _held = list.lock().unwrap();
+                    panic!("a render thread fails while holding the lock");
+                })
+                .join()
+        });
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn a_poisoned_list_of_files_is_an_error_not_an_empty_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = prepare(&output).unwrap();
+        poison(&staging.claimed);
+        assert!(matches!(
+            staging.put("a/index.html", b"one"),
+            Err(WriteError::Poisoned("claimed"))
+        ));
+        let staging = prepare(&output).unwrap();
+        staging.put("a/index.html", b"one").unwrap();
+        poison(&staging.files);
+        assert!(matches!(
+            staging.put("b/index.html", b"two"),
+            Err(WriteError::Poisoned("staged"))
+        ));
+        assert!(matches!(
+            staging.commit(),
+            Err(WriteError::Poisoned("staged"))
+        ));
+        assert!(!output.exists(), "nothing was committed");
     }
 
     #[test]

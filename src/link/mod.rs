@@ -6,13 +6,18 @@
 //! and code blocks is never a link. Unknown targets, ambiguous titles, missing headings and refs
 //! of the wrong kind are errors with a position and a "did you mean".
 
+mod body;
+mod mentions;
+
+pub use body::markdown_to_plain;
+
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Entry, Reference, Value};
-use crate::parse::{HeadingIds, markdown_options};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
 use crate::validate::Validated;
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use body::{BodyScan, scan_body, sentence_markdown};
+use mentions::{MentionMatcher, unlinked_mentions};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -112,25 +117,6 @@ impl Graph {
     }
 }
 
-/// What one pass over a body found, before resolution.
-#[derive(Debug, Default)]
-struct BodyScan {
-    headings: Vec<Heading>,
-    links: Vec<RawLink>,
-    /// First mention of each title or alias pattern in plain text (outside links, headings,
-    /// code and footnotes): (pattern, byte offset, length). Kept instead of the text itself,
-    /// so memory does not grow with the bodies.
-    mentions: Vec<(usize, usize, usize)>,
-}
-
-#[derive(Debug)]
-struct RawLink {
-    body_offset: usize,
-    length: usize,
-    target: String,
-    is_wikilink: bool,
-}
-
 /// Resolves every reference of every entry into the graph. Bodies come from `bodies` (see
 /// [`BodySource::file_text`]) once to scan them and once more to resolve their links, so no
 /// more than a few bodies are in memory at a time.
@@ -144,7 +130,15 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
     let names = NameIndex::new(&entries);
-    let matcher = MentionMatcher::new(&names);
+    let matcher = match entries.first() {
+        Some(first) => mentions::matcher_or_warning(
+            MentionMatcher::new(&names),
+            mentions::content_folder(first),
+            &mut diagnostics,
+        ),
+        // No entries, nothing to mention.
+        None => None,
+    };
     // First pass: every body's headings, links and mentions, so links can then be checked
     // against the headings of any entry.
     let scans: Vec<Result<BodyScan, Diagnostic>> = entries
@@ -284,155 +278,6 @@ impl NameIndex {
         }
         NameIndex { names, paths }
     }
-}
-
-/// One parse of a body: headings with their ids, every link, and the first mention of each
-/// title or alias (`matcher` finds them).
-fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodyScan {
-    let mut scan = BodyScan::default();
-    let mut ids = HeadingIds::default();
-    let mut heading: Option<(u8, Option<String>, String)> = None;
-    let mut excluded_depth = 0usize;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match &event {
-            Event::Start(
-                Tag::Link { .. }
-                | Tag::Heading { .. }
-                | Tag::Image { .. }
-                | Tag::CodeBlock(_)
-                | Tag::FootnoteDefinition(_),
-            ) => excluded_depth += 1,
-            Event::End(
-                TagEnd::Link
-                | TagEnd::Heading(_)
-                | TagEnd::Image
-                | TagEnd::CodeBlock
-                | TagEnd::FootnoteDefinition,
-            ) => excluded_depth = excluded_depth.saturating_sub(1),
-            // Text events may be unescaped or smart-punctuated; keep the source range so
-            // offsets stay exact.
-            Event::Text(_) if excluded_depth == 0 => {
-                if let (Some(matcher), Some(text)) = (matcher, body.get(range.clone())) {
-                    matcher.first_mentions(text, range.start, &mut scan.mentions);
-                }
-            }
-            _ => {}
-        }
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level as u8, id.map(|id| id.to_string()), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, text)) = heading.take() {
-                    let id = ids.next_id(&text, explicit.as_deref());
-                    scan.headings.push(Heading { level, text, id });
-                }
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, heading_text)) = heading.as_mut() {
-                    heading_text.push_str(&text);
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
-                let is_wikilink = matches!(link_type, LinkType::WikiLink { .. });
-                if is_wikilink || is_markdown_file_link(&dest_url) {
-                    scan.links.push(RawLink {
-                        body_offset: range.start,
-                        length: range.len(),
-                        target: dest_url.to_string(),
-                        is_wikilink,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    scan
-}
-
-/// A relative link to a `.md` file (`../countries/russia.md#economy`); external links are left
-/// alone.
-fn is_markdown_file_link(destination: &str) -> bool {
-    if destination.contains("://")
-        || destination.starts_with("mailto:")
-        || destination.starts_with('/')
-    {
-        return false;
-    }
-    let path = destination.split('#').next().unwrap_or("");
-    path.ends_with(".md")
-}
-
-/// The markdown of the sentence around `offset` (turned into plain text once links resolve).
-fn sentence_markdown(body: &str, offset: usize) -> &str {
-    let before = &body[..offset];
-    let paragraph_start = before.rfind("\n\n").map_or(0, |index| index + 2);
-    let after = &body[offset..];
-    let paragraph_end = offset + after.find("\n\n").unwrap_or(after.len());
-    let paragraph = &body[paragraph_start..paragraph_end];
-    let local = offset - paragraph_start;
-    let start = sentence_start(paragraph, local);
-    let end = sentence_end(paragraph, local);
-    &paragraph[start..end]
-}
-
-fn sentence_start(text: &str, offset: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut index = offset;
-    while index > 1 {
-        if matches!(bytes[index - 2], b'.' | b'!' | b'?') && bytes[index - 1] == b' ' {
-            return index;
-        }
-        index -= 1;
-    }
-    0
-}
-
-fn sentence_end(text: &str, offset: usize) -> usize {
-    let bytes = text.as_bytes();
-    // Skip past the link itself so a `.` inside it (`[[u.s.]]`) does not end the sentence.
-    let mut index = text[offset..]
-        .find("]]")
-        .map_or(offset, |close| offset + close + 2);
-    index = index.min(text.len());
-    while index < bytes.len() {
-        if matches!(bytes[index], b'.' | b'!' | b'?')
-            && (index + 1 == bytes.len() || bytes[index + 1].is_ascii_whitespace())
-        {
-            return index + 1;
-        }
-        index += 1;
-    }
-    text.len()
-}
-
-/// Plain text of a markdown fragment: text, code and link labels; no markup. A wikilink
-/// without a label (`[[russia]]`) reads as what `title_of` says about its target.
-pub fn markdown_to_plain(markdown: &str, title_of: impl Fn(&str) -> Option<String>) -> String {
-    let mut plain = String::new();
-    let mut replace_next: Option<String> = None;
-    for event in Parser::new_ext(markdown, markdown_options()) {
-        match event {
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole: false },
-                dest_url,
-                ..
-            }) => {
-                replace_next = title_of(dest_url.split('#').next().unwrap_or(""));
-            }
-            Event::Text(text) | Event::Code(text) => match replace_next.take() {
-                Some(title) => plain.push_str(&title),
-                None => plain.push_str(&text),
-            },
-            Event::SoftBreak | Event::HardBreak => plain.push(' '),
-            _ => {}
-        }
-    }
-    plain
 }
 
 /// The file a body link is in.
@@ -649,182 +494,6 @@ impl Resolver<'_> {
         }
         Some(target)
     }
-
-    /// Resolves one link of a body. `from` is the file it is in, and the entry that file is
-    /// (none for an `_index.md` intro); `text` is that file's whole text.
-    fn body_link(
-        &self,
-        from: LinkingFile,
-        text: &str,
-        raw: &RawLink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<BodyLink> {
-        let source = from.source;
-        let (page, anchor) = match raw.target.split_once('#') {
-            Some((page, "")) => (page, None),
-            Some((page, anchor)) => (page, Some(anchor)),
-            None => (raw.target.as_str(), None),
-        };
-        let at = |diagnostic: Diagnostic| {
-            source
-                .diagnostic_at_body_offset(text, diagnostic, raw.body_offset)
-                .span(raw.length)
-        };
-        let target = if page.is_empty() {
-            from.entry.ok_or_else(|| {
-                (
-                    "an intro cannot link to its own headings".to_string(),
-                    Some("name the entry whose heading you mean: [[id#heading]]".to_string()),
-                )
-            })
-        } else if raw.is_wikilink {
-            self.wikilink_target(page)
-        } else {
-            self.markdown_path_target(&source.content_path, page)
-        };
-        let target = match target {
-            Ok(target) => target,
-            Err(diagnostic_parts) => {
-                let (message, help) = diagnostic_parts;
-                let mut diagnostic =
-                    Diagnostic::error(source.path.clone(), message).label("unknown link target");
-                if let Some(help) = help {
-                    diagnostic = diagnostic.help(help);
-                }
-                diagnostics.push(at(diagnostic));
-                return None;
-            }
-        };
-        let anchor = match anchor {
-            None => None,
-            Some(anchor) => {
-                let headings = &self.scans[target].headings;
-                let wanted = crate::text::heading_slug(anchor);
-                match headings
-                    .iter()
-                    .find(|heading| heading.id == anchor || heading.id == wanted)
-                {
-                    Some(heading) => Some(heading.id.clone()),
-                    None => {
-                        let existing: Vec<String> = headings
-                            .iter()
-                            .map(|heading| format!("#{}", heading.id))
-                            .collect();
-                        let help = if existing.is_empty() {
-                            format!(
-                                "`{}` has no headings; link the page without `#{anchor}`",
-                                self.entries[target].id
-                            )
-                        } else {
-                            format!(
-                                "headings of `{}`: {}",
-                                self.entries[target].id,
-                                existing.join(", ")
-                            )
-                        };
-                        let diagnostic = Diagnostic::error(
-                            source.path.clone(),
-                            format!("`{}` has no heading `#{anchor}`", self.entries[target].id),
-                        )
-                        .label("no such heading")
-                        .help(help);
-                        diagnostics.push(at(diagnostic));
-                        return None;
-                    }
-                }
-            }
-        };
-        Some(BodyLink {
-            body_offset: raw.body_offset,
-            target,
-            anchor,
-            backlink_sentence: None,
-        })
-    }
-
-    /// `russia`, `Russia` (title or alias, any case) or `countries/russia`.
-    fn wikilink_target(&self, page: &str) -> Result<usize, (String, Option<String>)> {
-        let page = page.trim();
-        if let Some(&target) = self.by_id.get(page) {
-            return Ok(target);
-        }
-        if page.contains('/') {
-            let path = page.trim_matches('/').trim_end_matches(".md");
-            if let Some(&target) = self.names.paths.get(path) {
-                return Ok(target);
-            }
-        }
-        match self.names.names.get(&page.to_lowercase()) {
-            Some(matches) if matches.len() == 1 => Ok(matches[0]),
-            Some(matches) => {
-                let candidates: Vec<String> = matches
-                    .iter()
-                    .map(|&m| {
-                        format!(
-                            "[[{}]] ({})",
-                            self.entries[m].id, self.entries[m].source.path
-                        )
-                    })
-                    .collect();
-                Err((
-                    format!(
-                        "`[[{page}]]` is ambiguous: {} entries have that title or alias",
-                        matches.len()
-                    ),
-                    Some(format!("link one of them by id: {}", candidates.join(", "))),
-                ))
-            }
-            None => {
-                let ids = self.entries.iter().map(|entry| entry.id.as_str());
-                let titles = self.entries.iter().map(|entry| entry.title.as_str());
-                // Ids first: they are what a contributor should write.
-                let help = did_you_mean(page, ids)
-                    .or_else(|| did_you_mean(page, titles))
-                    .map(|close| format!("did you mean `[[{close}]]`?"));
-                Err((
-                    format!("`[[{page}]]` does not match any entry's id, title or alias"),
-                    help.or_else(|| Some("create the entry, or fix the link".to_string())),
-                ))
-            }
-        }
-    }
-
-    /// `../countries/russia.md`, relative to the linking file.
-    /// `page`, a relative path to a `.md` file, read from the file at `content_path`.
-    fn markdown_path_target(
-        &self,
-        content_path: &str,
-        page: &str,
-    ) -> Result<usize, (String, Option<String>)> {
-        let folder = content_path
-            .rsplit_once('/')
-            .map_or("", |(folder, _)| folder);
-        let mut parts: Vec<&str> = folder.split('/').filter(|part| !part.is_empty()).collect();
-        for part in page.trim_end_matches(".md").split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                other => parts.push(other),
-            }
-        }
-        let resolved = parts.join("/");
-        match self.names.paths.get(&resolved) {
-            Some(&target) => Ok(target),
-            None => {
-                let paths = self.names.paths.keys().map(String::as_str);
-                let help = did_you_mean(&resolved, paths)
-                    .map(|close| format!("did you mean `{close}.md`?"));
-                Err((
-                    format!(
-                        "`{page}` is not a file of the knowledge base (resolved to `{resolved}.md`)"
-                    ),
-                    help,
-                ))
-            }
-        }
-    }
 }
 
 /// The links of every intro (the prose of an `_index.md`: home, comparisons, each kind),
@@ -885,144 +554,4 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
             ))
         })
         .collect()
-}
-
-/// Finds titles and aliases (four characters or more, any ASCII case, whole words) in text.
-struct MentionMatcher {
-    patterns: Vec<String>,
-    automaton: aho_corasick::AhoCorasick,
-}
-
-impl MentionMatcher {
-    fn new(names: &NameIndex) -> Option<Self> {
-        let mut patterns: Vec<String> = names
-            .names
-            .keys()
-            .filter(|name| name.chars().count() >= 4)
-            .cloned()
-            .collect();
-        patterns.sort_unstable();
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .ok()?;
-        Some(MentionMatcher {
-            patterns,
-            automaton,
-        })
-    }
-
-    /// Adds the first whole-word hit of each pattern not yet seen in `found`.
-    fn first_mentions(&self, text: &str, offset: usize, found: &mut Vec<(usize, usize, usize)>) {
-        for hit in self.automaton.find_iter(text) {
-            let pattern = hit.pattern().as_usize();
-            if is_word_boundary(text, hit.start(), hit.end())
-                && !found.iter().any(|&(seen, _, _)| seen == pattern)
-            {
-                found.push((pattern, offset + hit.start(), hit.end() - hit.start()));
-            }
-        }
-    }
-}
-
-/// Plain text of entry `index` (whose file's whole text is `text`) matching another entry's
-/// title or alias, where the body never links to that entry: one warning per target, at the
-/// first mention.
-fn unlinked_mentions(
-    entries: &[Entry],
-    index: usize,
-    text: &str,
-    links: &[BodyLink],
-    scan: &BodyScan,
-    names: &NameIndex,
-    matcher: &MentionMatcher,
-) -> Vec<Diagnostic> {
-    let entry = &entries[index];
-    let body = entry.source.body_of(text);
-    let linked: BTreeSet<usize> = links.iter().map(|link| link.target).collect();
-    // The earliest mention of each target, whichever of its names it used.
-    let mut first: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    for &(pattern, offset, length) in &scan.mentions {
-        let Some(targets) = names.names.get(&matcher.patterns[pattern]) else {
-            continue;
-        };
-        for &target in targets {
-            if target == index || linked.contains(&target) {
-                continue;
-            }
-            let slot = first.entry(target).or_insert((offset, length));
-            if offset < slot.0 {
-                *slot = (offset, length);
-            }
-        }
-    }
-    first
-        .into_iter()
-        .map(|(target, (offset, length))| {
-            let target_entry = &entries[target];
-            let diagnostic = Diagnostic::warning(
-                entry.source.path.clone(),
-                format!("unlinked mention of `{}`", target_entry.title),
-            )
-            .label("could be a link")
-            .help(format!(
-                "link it: [[{}|{}]]",
-                target_entry.id,
-                body.get(offset..offset + length).unwrap_or_default()
-            ));
-            entry
-                .source
-                .diagnostic_at_body_offset(text, diagnostic, offset)
-                .span(length)
-        })
-        .collect()
-}
-
-fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scan_finds_wikilinks_but_not_in_code() {
-        let body = "See [[russia]] and `[[china]]`.\n\n```\n[[brazil]]\n```\n\n## Economy\n";
-        let scan = scan_body(body, None);
-        let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
-        assert_eq!(targets, ["russia"]);
-        assert_eq!(scan.headings[0].id, "economy");
-    }
-
-    #[test]
-    fn scan_finds_markdown_file_links_only() {
-        let body = "[a](../countries/russia.md) [b](https://x.org/a.md) [c](other.html)";
-        let scan = scan_body(body, None);
-        let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
-        assert_eq!(targets, ["../countries/russia.md"]);
-    }
-
-    #[test]
-    fn sentence_is_the_one_around_the_link() {
-        let body = "First sentence. Russia offered [[united-states|the US]] a deal. Last one.";
-        let offset = body.find("[[").unwrap();
-        let markdown = sentence_markdown(body, offset);
-        assert_eq!(markdown, "Russia offered [[united-states|the US]] a deal.");
-        assert_eq!(
-            markdown_to_plain(markdown, |_| None),
-            "Russia offered the US a deal."
-        );
-        let titled = markdown_to_plain("See [[usa]].", |_| Some("United States".into()));
-        assert_eq!(titled, "See United States.");
-    }
-
-    #[test]
-    fn word_boundaries() {
-        assert!(is_word_boundary("in Russia.", 3, 9));
-        assert!(!is_word_boundary("Russian", 0, 6));
-    }
 }
