@@ -1,11 +1,12 @@
 //! Links in bodies: one scan of each body (headings, links, mentions), the sentence a backlink
 //! shows, and the resolution of each link to an entry and a heading.
 
-use super::mentions::MentionMatcher;
-use super::{BodyLink, Heading, LinkingFile, Resolver};
+use super::mentions::{MentionMatcher, unlinked_mentions};
+use super::{BodyLink, Edge, Heading, LinkingFile, Relation, Resolver};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::{HeadingIds, markdown_options};
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use std::collections::BTreeSet;
 
 /// What one pass over a body found, before resolution.
 #[derive(Debug, Default)]
@@ -179,6 +180,55 @@ pub fn markdown_to_plain(markdown: &str, title_of: impl Fn(&str) -> Option<Strin
 }
 
 impl Resolver<'_> {
+    /// The resolved links of entry `index`'s body (`text` is its file's whole text), the first
+    /// link to each other entry with its sentence. A `mentions` edge per link to another entry
+    /// goes into `edges`; the problems, unlinked mentions included, into `diagnostics`.
+    pub(super) fn entry_body_links(
+        &self,
+        index: usize,
+        text: &str,
+        edges: &mut Vec<Edge>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<BodyLink> {
+        let entry = &self.entries[index];
+        let body = entry.source.body_of(text);
+        let mut links = Vec::new();
+        let mut sentence_taken = BTreeSet::new();
+        for raw in &self.scans[index].links {
+            let from = LinkingFile {
+                source: &entry.source,
+                entry: Some(index),
+            };
+            if let Some(mut link) = self.body_link(from, text, raw, diagnostics) {
+                if link.target != index {
+                    edges.push(Edge {
+                        from: index,
+                        to: link.target,
+                        relation: Relation::Mentions,
+                    });
+                }
+                // One backlink per (source, target) pair, at the first link: only that one
+                // needs its sentence.
+                if link.target != index && sentence_taken.insert(link.target) {
+                    link.backlink_sentence = Some(self.sentence_around(body, link.body_offset));
+                }
+                links.push(link);
+            }
+        }
+        if let Some(matcher) = self.matcher {
+            diagnostics.extend(unlinked_mentions(
+                self.entries,
+                index,
+                text,
+                &links,
+                &self.scans[index],
+                self.names,
+                matcher,
+            ));
+        }
+        links
+    }
+
     /// Resolves one link of a body. `from` is the file it is in, and the entry that file is
     /// (none for an `_index.md` intro); `text` is that file's whole text.
     pub(super) fn body_link(

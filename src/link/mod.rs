@@ -17,9 +17,9 @@ use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
 use crate::validate::Validated;
 use body::{BodyScan, scan_body, sentence_markdown};
-use mentions::{MentionMatcher, unlinked_mentions};
+use mentions::MentionMatcher;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The kind that `sources`, claims' `source` and events' `source` must point at.
@@ -372,38 +372,10 @@ impl Resolver<'_> {
                 self.reference(entry, reference, &[], "entries", &mut diagnostics);
             }
         }
-        let Some(text) = text else {
-            return (Vec::new(), edges, diagnostics);
+        let links = match text {
+            Some(text) => self.entry_body_links(index, text, &mut edges, &mut diagnostics),
+            None => Vec::new(),
         };
-        let body = entry.source.body_of(text);
-        let mut links = Vec::new();
-        let mut sentence_taken = BTreeSet::new();
-        for raw in &self.scans[index].links {
-            let from = LinkingFile {
-                source: &entry.source,
-                entry: Some(index),
-            };
-            if let Some(mut link) = self.body_link(from, text, raw, &mut diagnostics) {
-                add_edge(link.target, Relation::Mentions);
-                // One backlink per (source, target) pair, at the first link: only that one
-                // needs its sentence.
-                if link.target != index && sentence_taken.insert(link.target) {
-                    link.backlink_sentence = Some(self.sentence_around(body, link.body_offset));
-                }
-                links.push(link);
-            }
-        }
-        if let Some(matcher) = self.matcher {
-            diagnostics.extend(unlinked_mentions(
-                self.entries,
-                index,
-                text,
-                &links,
-                &self.scans[index],
-                self.names,
-                matcher,
-            ));
-        }
         (links, edges, diagnostics)
     }
 
