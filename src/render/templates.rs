@@ -40,16 +40,7 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
             ),
         );
     }
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    let templates: Vec<(String, String)> = sources
-        .iter()
-        .map(|(name, (_, text))| (name.clone(), text.clone()))
-        .collect();
-    if let Err(error) = tera.add_raw_templates(templates) {
-        return Err(vec![Diagnostic::error("templates", format!("a template does not compile: {error}"))
-            .help("fix the template named in the message (see https://keats.github.io/tera/ for the syntax)")]);
-    }
+    let mut tera = compile(&sources)?;
     let config = input.config;
     let site = serde_json::json!({
         "title": config.title,
@@ -63,6 +54,56 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
     tera.global_context()
         .insert("generator", &format!("lode {}", env!("CARGO_PKG_VERSION")));
     Ok(tera)
+}
+
+/// Compiles `sources` (template name → (the path diagnostics show, text)) into one Tera.
+///
+/// A template that does not compile is reported at its own path (and line, when Tera gives
+/// one), so a knowledge base with many overrides learns which file to fix.
+fn compile(sources: &BTreeMap<String, (String, String)>) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let templates = sources
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    match tera.add_raw_templates(templates) {
+        Ok(()) => Ok(tera),
+        Err(error) => Err(vec![compile_error(sources, &error)]),
+    }
+}
+
+/// The diagnostic for a Tera compile error, placed in the template it names.
+fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Error) -> Diagnostic {
+    let help =
+        "fix the template named in the message (see https://keats.github.io/tera/ for the syntax)";
+    let (name, span) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            (Some(report.filename()), Some(report.span()))
+        }
+        tera::ErrorKind::MissingParent { current, .. } => (Some(current.as_str()), None),
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => (Some(tpl.as_str()), None),
+        _ => (None, None),
+    };
+    let Some((path, text)) = name.and_then(|name| sources.get(name)) else {
+        return Diagnostic::error("templates", format!("a template does not compile: {error}"))
+            .help(help);
+    };
+    let diagnostic = Diagnostic::error(
+        path.clone(),
+        format!("this template does not compile: {error}"),
+    )
+    .help(help);
+    match span {
+        Some(span) => diagnostic.at(
+            text,
+            crate::diagnostics::Position {
+                line: span.start_line,
+                column: span.start_col + 1,
+            },
+        ),
+        None => diagnostic,
+    }
 }
 
 /// Copies static files (built-in, then overrides) and the generated highlight CSS.
@@ -86,4 +127,56 @@ pub fn copy_static(input: &RenderInput, sink: &dyn PageSink) -> Vec<Diagnostic> 
                 .map(|error| Diagnostic::error(format!("static/{path}"), error))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(templates: &[(&str, &str, &str)]) -> BTreeMap<String, (String, String)> {
+        templates
+            .iter()
+            .map(|(name, path, text)| (name.to_string(), (path.to_string(), text.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn a_template_that_does_not_compile_is_reported_at_its_own_path_and_line() {
+        let sources = sources(&[
+            (
+                "base.html",
+                "(built-in) templates/base.html",
+                "<main>{% block main %}{% endblock main %}</main>",
+            ),
+            (
+                "entry.html",
+                "templates/entry.html",
+                "{% extends \"base.html\" %}\n{% block main %}\n{{ title \n{% endblock main %}",
+            ),
+        ]);
+        let Err(diagnostics) = compile(&sources) else {
+            panic!("a broken template compiled");
+        };
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].path, "templates/entry.html");
+        assert!(
+            diagnostics[0]
+                .position
+                .is_some_and(|position| position.line >= 3)
+        );
+    }
+
+    #[test]
+    fn a_template_extending_a_missing_one_names_itself() {
+        let sources = sources(&[(
+            "entry.html",
+            "templates/entry.html",
+            "{% extends \"nowhere.html\" %}{% block main %}{% endblock main %}",
+        )]);
+        let Err(diagnostics) = compile(&sources) else {
+            panic!("a template with a missing parent compiled");
+        };
+        assert_eq!(diagnostics[0].path, "templates/entry.html");
+        assert!(diagnostics[0].message.contains("nowhere.html"));
+    }
 }
