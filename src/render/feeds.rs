@@ -5,7 +5,6 @@ use super::{PageSink, RenderInput};
 use crate::derive::{ComparisonTable, Derived, plain_value};
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
-use crate::text::escape_xml;
 use serde::Serialize;
 use serde_json::json;
 
@@ -20,10 +19,26 @@ fn to_json<T: Serialize>(value: &T, path: &str) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// Atom feed, sitemap, robots.txt, whole-graph JSON and CSV per kind.
-pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Result<(), Diagnostic> {
-    put(sink, "atom.xml", atom_feed(input).as_bytes())?;
-    for (path, xml) in sitemaps(input) {
-        put(sink, &path, xml.as_bytes())?;
+pub fn write_feeds_and_exports(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Result<(), Diagnostic> {
+    put(
+        sink,
+        "atom.xml",
+        render_xml(tera, "atom.xml", "feed", &atom_feed(input))?.as_bytes(),
+    )?;
+    for (path, sitemap) in split_sitemaps(&sitemap_paths(input), SITEMAP_LIMIT) {
+        let template = match sitemap {
+            Sitemap::Urls { .. } => "sitemap.xml",
+            Sitemap::Index { .. } => "sitemap-index.xml",
+        };
+        put(
+            sink,
+            &path,
+            render_xml(tera, template, "sitemap", &sitemap)?.as_bytes(),
+        )?;
     }
     let robots = format!(
         "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
@@ -43,8 +58,46 @@ pub fn write_feeds_and_exports(input: &RenderInput, sink: &dyn PageSink) -> Resu
     Ok(())
 }
 
+/// Renders the XML template `template` with `data` as `name` (the site comes from Tera's
+/// global context).
+fn render_xml<T: Serialize>(
+    tera: &tera::Tera,
+    template: &str,
+    name: &'static str,
+    data: &T,
+) -> Result<String, Diagnostic> {
+    let mut context = tera::Context::new();
+    context.insert(name, data);
+    tera.render(template, &context).map_err(|error| {
+        Diagnostic::error(
+            format!("templates/{template}"),
+            format!("rendering `{template}` failed: {error}"),
+        )
+    })
+}
+
+/// The Atom feed as its template sees it: the newest date, and the entries newest first.
+#[derive(Debug, Serialize)]
+struct AtomFeed<'a> {
+    /// RFC 3339 date of the newest entry (the epoch when there is none).
+    updated: String,
+    /// The entries, newest first.
+    entries: Vec<AtomEntry<'a>>,
+}
+
+/// One entry of the Atom feed.
+#[derive(Debug, Serialize)]
+struct AtomEntry<'a> {
+    title: &'a str,
+    /// Absolute URL (`base_url` + the entry's path).
+    url: String,
+    /// RFC 3339 date.
+    updated: String,
+    summary: &'a str,
+}
+
 /// Entries with a date, newest first, capped by `feed_limit`.
-fn atom_feed(input: &RenderInput) -> String {
+fn atom_feed<'a>(input: &RenderInput<'a>) -> AtomFeed<'a> {
     let graph = input.graph;
     let config = input.config;
     let mut dated: Vec<(String, usize)> = graph
@@ -69,28 +122,19 @@ fn atom_feed(input: &RenderInput) -> String {
         || "1970-01-01T00:00:00Z".to_string(),
         |(date, _)| date.clone(),
     );
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link href=\"{}atom.xml\" rel=\"self\"/>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}</updated>\n",
-        escape_xml(&config.language),
-        escape_xml(&config.title),
-        escape_xml(&config.description),
-        escape_xml(&config.base_url),
-        escape_xml(&config.base_url),
-        escape_xml(&config.base_url)
-    );
-    for (date, index) in dated {
-        let entry = &graph.entries[index];
-        let url = format!("{}{}", config.base_url, entry.url_path);
-        xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<link href=\"{}\"/>\n<id>{}</id>\n<updated>{date}</updated>\n<summary>{}</summary>\n</entry>\n",
-            escape_xml(&entry.title),
-            escape_xml(&url),
-            escape_xml(&url),
-            escape_xml(entry.summary.as_deref().unwrap_or(""))
-        ));
-    }
-    xml.push_str("</feed>\n");
-    xml
+    let entries = dated
+        .into_iter()
+        .map(|(date, index)| {
+            let entry = &graph.entries[index];
+            AtomEntry {
+                title: &entry.title,
+                url: format!("{}{}", config.base_url, entry.url_path),
+                updated: date,
+                summary: entry.summary.as_deref().unwrap_or(""),
+            }
+        })
+        .collect();
+    AtomFeed { updated, entries }
 }
 
 /// RFC 3339 timestamp for an EDTF point (missing month/day become the first).
@@ -106,32 +150,40 @@ fn atom_date(point: &crate::edtf::DatePoint) -> String {
 /// Most URLs one sitemap file may list (the sitemaps.org protocol's limit).
 const SITEMAP_LIMIT: usize = 50_000;
 
-/// `sitemap.xml`, listing every page; past [`SITEMAP_LIMIT`] pages, `sitemap.xml` becomes an
-/// index of `sitemap-1.xml`, `sitemap-2.xml`, … each within the limit.
-fn sitemaps(input: &RenderInput) -> Vec<(String, String)> {
-    split_sitemaps(&input.config.base_url, &sitemap_paths(input), SITEMAP_LIMIT)
+/// One sitemap file, as its template (`sitemap.xml` or `sitemap-index.xml`) sees it.
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+enum Sitemap<'a> {
+    /// A `<urlset>`: site paths, each listed under `base_url`.
+    Urls {
+        /// Site paths (`countries/russia/`).
+        paths: &'a [String],
+    },
+    /// A `<sitemapindex>` of the numbered parts.
+    Index {
+        /// File names of the parts (`sitemap-1.xml`).
+        parts: Vec<String>,
+    },
 }
 
-/// The sitemap files for `paths`, at most `limit` URLs in each: one `sitemap.xml`, or an index
-/// and numbered parts.
-fn split_sitemaps(base: &str, paths: &[String], limit: usize) -> Vec<(String, String)> {
+/// The sitemap files for `paths`, at most `limit` URLs in each: one `sitemap.xml`, or
+/// numbered parts and `sitemap.xml` as their index.
+fn split_sitemaps(paths: &[String], limit: usize) -> Vec<(String, Sitemap<'_>)> {
     if paths.len() <= limit {
-        return vec![("sitemap.xml".to_string(), url_set(base, paths))];
+        return vec![("sitemap.xml".to_string(), Sitemap::Urls { paths })];
     }
-    let mut files = Vec::new();
-    let mut index = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (number, chunk) in paths.chunks(limit.max(1)).enumerate() {
-        let name = format!("sitemap-{}.xml", number + 1);
-        index.push_str(&format!(
-            "<sitemap><loc>{}</loc></sitemap>\n",
-            escape_xml(&format!("{base}{name}"))
-        ));
-        files.push((name, url_set(base, chunk)));
-    }
-    index.push_str("</sitemapindex>\n");
-    files.push(("sitemap.xml".to_string(), index));
+    let mut files: Vec<(String, Sitemap)> = paths
+        .chunks(limit.max(1))
+        .enumerate()
+        .map(|(number, chunk)| {
+            (
+                format!("sitemap-{}.xml", number + 1),
+                Sitemap::Urls { paths: chunk },
+            )
+        })
+        .collect();
+    let parts = files.iter().map(|(name, _)| name.clone()).collect();
+    files.push(("sitemap.xml".to_string(), Sitemap::Index { parts }));
     files
 }
 
@@ -164,21 +216,6 @@ fn sitemap_paths(input: &RenderInput) -> Vec<String> {
     paths.sort();
     paths.dedup();
     paths
-}
-
-/// A `<urlset>` of `paths` under `base`.
-fn url_set(base: &str, paths: &[String]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in paths {
-        xml.push_str(&format!(
-            "<url><loc>{}</loc></url>\n",
-            escape_xml(&format!("{base}{path}"))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
 }
 
 /// One value of a field in the data export.
@@ -337,6 +374,19 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
     writer.into_inner().map_err(|error| error.to_string())
 }
 
+/// The data of every comparison (see [`write_comparison_data`]), in entry order; the first
+/// error stops the rest, as for the pages of a split list.
+pub fn write_comparison_exports(
+    input: &RenderInput,
+    sink: &dyn PageSink,
+) -> Result<(), Diagnostic> {
+    input
+        .derived
+        .comparisons
+        .values()
+        .try_for_each(|table| write_comparison_data(input.graph, table, sink))
+}
+
 /// `table.csv` and `table.json` beside a comparison page, with the same values as its table.
 pub fn write_comparison_data(
     graph: &Graph,
@@ -484,17 +534,34 @@ pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+
+    fn test_config() -> Config {
+        Config {
+            title: "Atlas\u{1}<one>".to_string(),
+            base_url: "https://x.org/".to_string(),
+            ..Config::default()
+        }
+    }
 
     #[test]
     fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
+        let tera = crate::render::templates::built_in_with_site(&test_config());
         let paths: Vec<String> = ["", "a/", "b/", "c/", "d/"]
             .iter()
             .map(|path| path.to_string())
             .collect();
-        let single = split_sitemaps("https://x.org/", &paths, 5);
+        let render = |sitemap: &Sitemap| {
+            let template = match sitemap {
+                Sitemap::Urls { .. } => "sitemap.xml",
+                Sitemap::Index { .. } => "sitemap-index.xml",
+            };
+            render_xml(&tera, template, "sitemap", sitemap).expect("the sitemap renders")
+        };
+        let single = split_sitemaps(&paths, 5);
         assert_eq!(single.len(), 1);
-        assert!(single[0].1.contains("<loc>https://x.org/d/</loc>"));
-        let split = split_sitemaps("https://x.org/", &paths, 2);
+        assert!(render(&single[0].1).contains("<loc>https://x.org/d/</loc>"));
+        let split = split_sitemaps(&paths, 2);
         let names: Vec<&str> = split.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(
             names,
@@ -505,10 +572,35 @@ mod tests {
                 "sitemap.xml"
             ]
         );
-        assert_eq!(split[0].1.matches("<url>").count(), 2);
-        assert_eq!(split[2].1.matches("<url>").count(), 1);
-        let index = &split[3].1;
-        assert!(index.contains("<sitemapindex"));
-        assert!(index.contains("<sitemap><loc>https://x.org/sitemap-3.xml</loc></sitemap>"));
+        assert_eq!(render(&split[0].1).matches("<url>").count(), 2);
+        assert_eq!(render(&split[2].1).matches("<url>").count(), 1);
+        let index = render(&split[3].1);
+        assert!(index.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex"));
+        assert!(index.contains("<sitemap><loc>https://x.org/sitemap-3.xml</loc></sitemap>\n"));
+        assert!(index.ends_with("</sitemapindex>\n"));
+    }
+
+    #[test]
+    fn the_atom_feed_turns_control_characters_into_spaces_and_escapes_markup() {
+        let tera = crate::render::templates::built_in_with_site(&test_config());
+        let feed = AtomFeed {
+            updated: "2025-02-24T00:00:00Z".to_string(),
+            entries: vec![AtomEntry {
+                title: "Bad\u{1}title & <b>",
+                url: "https://x.org/a/?q=1&r=2".to_string(),
+                updated: "2025-02-24T00:00:00Z".to_string(),
+                summary: "tab\there\u{1f}",
+            }],
+        };
+        let xml = render_xml(&tera, "atom.xml", "feed", &feed).expect("the feed renders");
+        assert!(
+            !xml.chars()
+                .any(|character| character.is_control() && character != '\n' && character != '\t'),
+            "a control character reached the feed: {xml:?}"
+        );
+        assert!(xml.contains("<title>Atlas &lt;one&gt;</title>\n"));
+        assert!(xml.contains("<entry>\n<title>Bad title &amp; &lt;b&gt;</title>\n"));
+        assert!(xml.contains("<link href=\"https://x.org/a/?q=1&amp;r=2\"/>\n"));
+        assert!(xml.contains("<summary>tab\there </summary>\n</entry>\n</feed>\n"));
     }
 }

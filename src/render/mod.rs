@@ -6,11 +6,17 @@
 //! output works at a domain root and under a sub-path. Pages go to a [`PageSink`] as soon as they
 //! are rendered, so memory does not grow with the site.
 
+mod entry_page;
 pub mod feeds;
 pub mod highlight;
+mod kind_index;
 pub mod markdown;
+mod pager;
 pub mod pages;
+mod renderer;
+mod site_pages;
 pub mod templates;
+mod timeline;
 pub mod views;
 
 use crate::config::Config;
@@ -19,6 +25,8 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::ThemeFile;
 use crate::link::Graph;
 use crate::source::BodySource;
+use rayon::prelude::*;
+use renderer::Renderer;
 
 /// Where rendered files go (the write stage's staging folder, or memory in tests).
 pub trait PageSink: Sync {
@@ -59,7 +67,7 @@ pub fn render_entry_pages(
     tera: &tera::Tera,
     sink: &dyn PageSink,
 ) -> Vec<Diagnostic> {
-    pages::render_entry_pages(input, tera, sink)
+    entry_page::render_entry_pages(input, tera, sink)
 }
 
 /// The site-wide pages, feeds, exports and static files.
@@ -68,10 +76,33 @@ pub fn render_list_pages(
     tera: &tera::Tera,
     sink: &dyn PageSink,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = pages::render_list_pages(input, tera, sink);
+    let renderer = Renderer { input, tera, sink };
+    let site_pages: [&SitePage; 12] = [
+        &|r| r.home(),
+        &|r| r.kind_indexes(),
+        &|r| r.timelines(),
+        &|r| r.comparisons_index(),
+        &|r| r.graph_page(),
+        &|r| r.tag_pages(),
+        &|r| r.search_page(),
+        &|r| r.not_found_page(),
+        &|r| feeds::write_feeds_and_exports(r.input, r.tera, r.sink),
+        &|r| feeds::write_graph_json(r.input.graph, r.input.derived, r.sink, "graph/graph.json"),
+        &|r| feeds::write_search_index(r.input.graph, r.sink),
+        &|r| feeds::write_comparison_exports(r.input, r.sink),
+    ];
+    // In parallel: long lists are split into pages of `page_size`, so no one page's data grows
+    // with the site and rendering several at once keeps memory bounded.
+    let mut diagnostics: Vec<Diagnostic> = site_pages
+        .par_iter()
+        .filter_map(|page| page(&renderer).err())
+        .collect();
     diagnostics.extend(templates::copy_static(input, sink));
     diagnostics
 }
+
+/// A function rendering one site-wide page (or group of pages), or writing a feed or export.
+type SitePage = dyn Fn(&Renderer) -> Result<(), Diagnostic> + Sync;
 
 /// `../` repeated once per folder of `url_path` (`countries/russia/` → `../../`); `./` at the root.
 pub fn root_prefix(url_path: &str) -> String {

@@ -2,7 +2,10 @@
 //! file by the knowledge base's own `templates/` and `static/`.
 
 use super::{PageSink, RenderInput};
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::discover::ThemeFile;
+use crate::text::escape_xml;
 use std::collections::BTreeMap;
 
 mod embedded {
@@ -21,6 +24,16 @@ pub fn built_in_static() -> &'static [(&'static str, &'static [u8])] {
 
 /// Loads built-in templates, then the knowledge base's own on top.
 pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
+    let mut tera = compile(&sources(input.templates))?;
+    insert_site(&mut tera, input.config);
+    tera.global_context()
+        .insert("nav_kinds", &super::views::nav_kinds(input));
+    Ok(tera)
+}
+
+/// Every template by name: the built-in ones, replaced by the knowledge base's own of the same
+/// name; each with the path diagnostics show and its text.
+fn sources(overrides: &[ThemeFile]) -> BTreeMap<String, (String, String)> {
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (path, bytes) in built_in_templates() {
         sources.insert(
@@ -31,7 +44,7 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
             ),
         );
     }
-    for file in input.templates {
+    for file in overrides {
         sources.insert(
             file.path.clone(),
             (
@@ -40,8 +53,11 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
             ),
         );
     }
-    let mut tera = compile(&sources)?;
-    let config = input.config;
+    sources
+}
+
+/// The site-wide values every template sees as `site`, and the generator's name.
+fn insert_site(tera: &mut tera::Tera, config: &Config) {
     let site = serde_json::json!({
         "title": config.title,
         "description": config.description,
@@ -50,10 +66,24 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
     });
     tera.global_context().insert("site", &site);
     tera.global_context()
-        .insert("nav_kinds", &super::views::nav_kinds(input));
-    tera.global_context()
         .insert("generator", &format!("lode {}", env!("CARGO_PKG_VERSION")));
-    Ok(tera)
+}
+
+/// The built-in templates alone, with `config` as the site (no kinds): what tests of a single
+/// template render with.
+#[cfg(test)]
+pub(crate) fn built_in_with_site(config: &Config) -> tera::Tera {
+    let mut tera = compile(&sources(&[])).expect("the built-in templates compile");
+    insert_site(&mut tera, config);
+    tera
+}
+
+/// Registers lode's filters: `xml`, XML escaping for the feed and sitemaps, which (unlike
+/// Tera's HTML autoescape) turns control characters into spaces, as XML 1.0 requires.
+fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter("xml", |text: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape_xml(text))
+    });
 }
 
 /// Compiles `sources` (template name → (the path diagnostics show, text)) into one Tera.
@@ -63,6 +93,7 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
 fn compile(sources: &BTreeMap<String, (String, String)>) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    register_filters(&mut tera);
     let templates = sources
         .iter()
         .map(|(name, (_, text))| (name.as_str(), text.as_str()));

@@ -1,0 +1,356 @@
+//! Entry pages: an entry's body, infobox, timeline, sources and connections.
+
+use super::markdown::{BodyContext, body_to_html};
+use super::pages::{ComparisonView, comparison_view};
+use super::renderer::Renderer;
+use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
+use super::{PageSink, RenderInput, root_prefix};
+use crate::derive::local_neighbourhood;
+use crate::diagnostics::Diagnostic;
+use crate::graph_svg::{SvgEdge, SvgNode, local_graph_svg};
+use crate::link::Graph;
+use crate::schema::{COMPARISON_KIND, PAGE_KIND};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most nodes drawn in a local graph, so it stays readable.
+const LOCAL_GRAPH_LIMIT: usize = 16;
+
+/// Renders every entry's page, in parallel; returns template and sink errors.
+pub(super) fn render_entry_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+) -> Vec<Diagnostic> {
+    let renderer = Renderer { input, tera, sink };
+    (0..input.graph.entries.len())
+        .into_par_iter()
+        .flat_map_iter(|index| renderer.entry_page(index).err())
+        .collect()
+}
+
+impl Renderer<'_> {
+    fn entry_page(&self, index: usize) -> Result<(), Diagnostic> {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        let entry = &graph.entries[index];
+        let root = root_prefix(&entry.url_path);
+        let text = self.input.bodies.file_text(&entry.source)?;
+        let body = body_to_html(
+            entry.source.body_of(&text),
+            &BodyContext {
+                graph,
+                links: &graph.body_links[index],
+                headings: &graph.headings[index],
+                root: &root,
+            },
+        );
+        let mut footnotes = Footnotes::default();
+        let fields = self.field_views(index, &root, &mut footnotes);
+        let events = views::events_for(graph, derived, &derived.entry_events[index], &root);
+        let comparison = derived
+            .comparisons
+            .get(&index)
+            .map(|table| comparison_view(graph, table, &root, &mut footnotes));
+        let sources: Vec<String> = entry
+            .sources
+            .iter()
+            .filter_map(|source| graph.by_id.get(&source.target))
+            .map(|&source| views::citation_html(graph, source, &root))
+            .collect();
+        let kind_schema = graph.schemas.kinds.get(&entry.kind);
+        let view = EntryView {
+            id: entry.id.clone(),
+            kind: entry.kind.clone(),
+            kind_title: kind_schema
+                .map_or_else(|| kind_title(&entry.kind), |kind| kind.title.clone()),
+            kind_url: kind_schema
+                .map(|kind| format!("{root}{}/", kind.folder))
+                .unwrap_or_else(|| {
+                    if entry.kind == COMPARISON_KIND {
+                        format!("{root}comparisons/")
+                    } else {
+                        String::new()
+                    }
+                }),
+            summary: entry.summary.clone().unwrap_or_default(),
+            aliases: entry.aliases.clone(),
+            date: entry
+                .date
+                .as_ref()
+                .map(views::date_html)
+                .unwrap_or_default(),
+            updated: entry
+                .updated
+                .as_ref()
+                .map(views::date_html)
+                .unwrap_or_default(),
+            tags: entry
+                .tags
+                .iter()
+                .map(|tag| TagLink {
+                    name: tag.clone(),
+                    url: format!("{root}tags/{tag}/"),
+                })
+                .collect(),
+            fields,
+            body,
+            toc: graph.headings[index]
+                .iter()
+                .filter(|heading| heading.level == 2 || heading.level == 3)
+                .map(|heading| TocItem {
+                    level: heading.level,
+                    text: heading.text.clone(),
+                    id: heading.id.clone(),
+                })
+                .collect(),
+            relations: self.outgoing_relations(index, &root),
+            inverse: derived.inverse[index]
+                .iter()
+                .map(|relation| RelationGroup {
+                    label: relation.label.clone(),
+                    entries: relation
+                        .entries
+                        .iter()
+                        .map(|&other| entry_link(graph, other, &root))
+                        .collect(),
+                })
+                .collect(),
+            backlinks: self.backlink_groups(index, &root),
+            related: derived.related[index]
+                .iter()
+                .map(|&other| entry_link(graph, other, &root))
+                .collect(),
+            local_graph: self.local_graph(index, &root),
+            events: views::group_by_year(events),
+            sources,
+            comparison,
+            footnotes: footnotes.notes,
+            is_page: entry.kind == PAGE_KIND,
+        };
+        let template = if entry.kind == COMPARISON_KIND {
+            "comparison.html"
+        } else {
+            "entry.html"
+        };
+        self.page(
+            template,
+            &entry.url_path,
+            &entry.title,
+            entry.summary.as_deref().unwrap_or(""),
+            view,
+        )
+    }
+
+    fn field_views(&self, index: usize, root: &str, footnotes: &mut Footnotes) -> Vec<FieldView> {
+        let graph = self.graph();
+        let entry = &graph.entries[index];
+        let Some(kind) = graph.schemas.kinds.get(&entry.kind) else {
+            return Vec::new();
+        };
+        entry
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let schema = kind.field(&field.name)?;
+                let values = field.value.values();
+                Some(FieldView {
+                    name: field.name.clone(),
+                    label: schema.label.clone(),
+                    disputed: values.len() > 1,
+                    values: values
+                        .into_iter()
+                        .map(|(value, claim)| {
+                            views::claim_html(graph, value, claim, footnotes, root)
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn outgoing_relations(&self, index: usize, root: &str) -> Vec<RelationGroup> {
+        let graph = self.graph();
+        let entry = &graph.entries[index];
+        let Some(kind) = graph.schemas.kinds.get(&entry.kind) else {
+            return Vec::new();
+        };
+        let mut groups = Vec::new();
+        for field in &kind.fields {
+            if field.field_type.target_kinds().is_none() {
+                continue;
+            }
+            let Some(value) = entry.field(&field.name) else {
+                continue;
+            };
+            let mut targets = BTreeSet::new();
+            let mut ordered = Vec::new();
+            for (value, _) in value.values() {
+                if let crate::model::Value::Refs(references) = value {
+                    for reference in references {
+                        if let Some(&target) = graph.by_id.get(&reference.target)
+                            && targets.insert(target)
+                        {
+                            ordered.push(entry_link(graph, target, root));
+                        }
+                    }
+                }
+            }
+            if !ordered.is_empty() {
+                groups.push(RelationGroup {
+                    label: field.label.clone(),
+                    entries: ordered,
+                });
+            }
+        }
+        groups
+    }
+
+    fn backlink_groups(&self, index: usize, root: &str) -> Vec<BacklinkGroup> {
+        let graph = self.graph();
+        let mut groups: BTreeMap<String, Vec<BacklinkView>> = BTreeMap::new();
+        for backlink in &self.input.derived.backlinks[index] {
+            let from = &graph.entries[backlink.from];
+            let title = kind_display_title(graph, &from.kind);
+            groups.entry(title).or_default().push(BacklinkView {
+                entry: entry_link(graph, backlink.from, root),
+                sentence: graph.body_links[backlink.from]
+                    .get(backlink.link)
+                    .and_then(|link| link.backlink_sentence.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
+            });
+        }
+        groups
+            .into_iter()
+            .map(|(kind_title, mut items)| {
+                items.sort_by(|a, b| a.entry.title.cmp(&b.entry.title));
+                BacklinkGroup { kind_title, items }
+            })
+            .collect()
+    }
+
+    fn local_graph(&self, index: usize, root: &str) -> String {
+        let graph = self.graph();
+        let derived = self.input.derived;
+        let chosen = local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT);
+        if chosen.len() < 2 {
+            return String::new();
+        }
+        let nodes: Vec<SvgNode> = chosen
+            .iter()
+            .map(|&node| {
+                let entry = &graph.entries[node];
+                SvgNode {
+                    title: entry.title.clone(),
+                    kind: entry.kind.clone(),
+                    href: format!("{root}{}", entry.url_path),
+                    is_center: node == index,
+                }
+            })
+            .collect();
+        // Edges among the chosen nodes, found pair by pair in the sorted neighbour lists: a page
+        // whose neighbourhood holds a hub (a source cited everywhere) must not walk all of the
+        // hub's edges.
+        let mut edges = Vec::new();
+        for (from_position, &from) in chosen.iter().enumerate() {
+            for (to_position, &to) in chosen.iter().enumerate().skip(from_position + 1) {
+                if derived.neighbours[from].binary_search(&to).is_err() {
+                    continue;
+                }
+                let (small, other) =
+                    if derived.edges_by_node[from].len() <= derived.edges_by_node[to].len() {
+                        (from, to)
+                    } else {
+                        (to, from)
+                    };
+                let label = derived.edges_by_node[small]
+                    .iter()
+                    .map(|&edge| &graph.edges[edge])
+                    .find(|edge| edge.from == other || edge.to == other)
+                    .map(|edge| edge.relation.name().to_string())
+                    .unwrap_or_default();
+                edges.push(SvgEdge {
+                    from: from_position,
+                    to: to_position,
+                    label,
+                });
+            }
+        }
+        local_graph_svg(&nodes, &edges, index as u64)
+    }
+}
+
+fn kind_title(kind: &str) -> String {
+    match kind {
+        COMPARISON_KIND => "Comparisons".to_string(),
+        PAGE_KIND => "Pages".to_string(),
+        other => crate::schema::capitalise(other),
+    }
+}
+
+fn kind_display_title(graph: &Graph, kind: &str) -> String {
+    graph
+        .schemas
+        .kinds
+        .get(kind)
+        .map_or_else(|| kind_title(kind), |schema| schema.title.clone())
+}
+
+#[derive(Serialize)]
+struct TagLink {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TocItem {
+    level: u8,
+    text: String,
+    id: String,
+}
+
+#[derive(Serialize)]
+struct RelationGroup {
+    label: String,
+    entries: Vec<EntryLink>,
+}
+
+#[derive(Serialize)]
+struct BacklinkView {
+    entry: EntryLink,
+    sentence: String,
+}
+
+#[derive(Serialize)]
+struct BacklinkGroup {
+    kind_title: String,
+    items: Vec<BacklinkView>,
+}
+
+#[derive(Serialize)]
+struct EntryView {
+    id: String,
+    kind: String,
+    kind_title: String,
+    kind_url: String,
+    summary: String,
+    aliases: Vec<String>,
+    date: String,
+    updated: String,
+    tags: Vec<TagLink>,
+    fields: Vec<FieldView>,
+    body: String,
+    toc: Vec<TocItem>,
+    relations: Vec<RelationGroup>,
+    inverse: Vec<RelationGroup>,
+    backlinks: Vec<BacklinkGroup>,
+    related: Vec<EntryLink>,
+    local_graph: String,
+    events: Vec<views::YearGroup>,
+    sources: Vec<String>,
+    comparison: Option<ComparisonView>,
+    footnotes: Vec<views::Footnote>,
+    is_page: bool,
+}
