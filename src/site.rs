@@ -262,11 +262,8 @@ pub fn read_parse_validate(
             .map(|found| {
                 let file = files.read_source(&found).and_then(parse::parse_file);
                 match file {
-                    Ok(file) => {
-                        let (entry, diagnostics) = validator.entry(&file);
-                        (entry.map(Entry::without_body), diagnostics)
-                    }
-                    Err(diagnostic) => (None, vec![diagnostic]),
+                    Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
+                    Err(diagnostic) => validate::FileResult::failed(diagnostic),
                 }
             })
             .collect()
