@@ -378,3 +378,97 @@ fn describe_yaml(value: &Yaml) -> String {
         Yaml::Tagged(_) => "a tagged value".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::SourceFile;
+
+    /// Parses `text` as the file `content/{content_path}.md`.
+    fn parsed(content_path: &str, text: &str) -> ParsedFile {
+        crate::parse::parse_file(SourceFile {
+            path: format!("content/{content_path}.md"),
+            content_path: content_path.into(),
+            text: text.into(),
+        })
+        .expect("test files parse")
+    }
+
+    /// A kind with a quantity, a string and an enum field.
+    fn minerals_kind() -> ParsedFile {
+        parsed(
+            "minerals/_index",
+            "---\nkind: mineral\nfields:\n  reserves: { type: quantity, dimension: mass }\n  \
+             grade: { type: string }\n  status: { type: enum, values: [mined, closed] }\n---\n",
+        )
+    }
+
+    /// `path:line:column message` of every diagnostic of validating `entries` against the
+    /// kinds of `index_files`.
+    fn diagnostics_of(index_files: &[ParsedFile], entries: &[ParsedFile]) -> Vec<String> {
+        let config = Config::default();
+        let validator = Validator::new(index_files, &config, false);
+        let results = entries.iter().map(|file| validator.entry(file)).collect();
+        let (_, diagnostics) = validator.finish(results);
+        diagnostics
+            .iter()
+            .map(|diagnostic| format!("{} {}", diagnostic.location(), diagnostic.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_not_a_number_or_infinite_figure_is_not_a_quantity() {
+        let entry = parsed(
+            "minerals/a",
+            "---\ntitle: A\nreserves:\n  - { value: .nan, unit: Mt, source: s }\n  \
+             - { value: -.inf, unit: Mt, source: s }\n---\n",
+        );
+        let mapping = parsed(
+            "minerals/b",
+            "---\ntitle: B\nreserves: { value: .inf, unit: Mt }\n---\n",
+        );
+        assert_eq!(
+            diagnostics_of(&[minerals_kind()], &[entry, mapping]),
+            [
+                "content/minerals/a.md:4:14 `reserves` expects a quantity, found the number .nan",
+                "content/minerals/a.md:5:14 `reserves` expects a quantity, found the number -.inf",
+                "content/minerals/b.md:3:20 `reserves` expects a quantity, found the number .inf",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_claims_unit_on_a_field_that_is_not_a_quantity_is_an_error_at_the_unit() {
+        let entry = parsed(
+            "minerals/a",
+            "---\ntitle: A\ngrade:\n  - { value: high, unit: Mt, source: s }\n---\n",
+        );
+        assert_eq!(
+            diagnostics_of(&[minerals_kind()], &[entry]),
+            ["content/minerals/a.md:4:26 `unit` applies only to quantity fields"]
+        );
+    }
+
+    #[test]
+    fn a_string_quantity_of_the_wrong_dimension_marks_the_unit() {
+        let entry = parsed("minerals/a", "---\ntitle: A\nreserves: 12 USD/kg\n---\n");
+        assert_eq!(
+            diagnostics_of(&[minerals_kind()], &[entry]),
+            ["content/minerals/a.md:3:14 `USD/kg` is a unit of price, but this field is a mass"]
+        );
+    }
+
+    #[test]
+    fn a_folder_without_a_kind_is_reported_once_at_its_first_file() {
+        let first = parsed("notes/a", "---\ntitle: A\n---\n");
+        let second = parsed("notes/b", "---\ntitle: B\n---\n");
+        let other = parsed("drafts/c", "---\ntitle: C\n---\n");
+        assert_eq!(
+            diagnostics_of(&[], &[first, second, other]),
+            [
+                "content/notes/a.md:1:1 the folder `notes` has no kind",
+                "content/drafts/c.md:1:1 the folder `drafts` has no kind",
+            ]
+        );
+    }
+}
