@@ -382,7 +382,7 @@ fn describe_yaml(value: &Yaml) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::SourceFile;
+    use crate::source::SourceFile;
 
     /// Parses `text` as the file `content/{content_path}.md`.
     fn parsed(content_path: &str, text: &str) -> ParsedFile {
