@@ -6,6 +6,7 @@ mod field_types;
 mod links;
 mod mistakes;
 mod pages;
+mod schema_errors;
 mod support;
 mod timeline;
 mod writing;
