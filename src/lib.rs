@@ -7,6 +7,7 @@
 // would cost an allocation per diagnostic and clutter every stage for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod build_cache;
 pub mod config;
 pub mod derive;
 pub mod diagnostics;

@@ -27,6 +27,9 @@ enum Command {
         /// Print the time of each pipeline stage.
         #[arg(long)]
         timings: bool,
+        /// A clean build: neither read nor write the build cache in `.lode-cache/`.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check everything a build checks; write nothing. Exit 1 on content errors.
     Check {
@@ -87,8 +90,10 @@ fn main() -> ExitCode {
             common,
             output,
             timings,
+            no_cache,
         } => {
-            let options = options(common, output);
+            let mut options = options(common, output);
+            options.use_cache = !no_cache;
             finish(site::build(&options), Format::Human, timings, true)
         }
         Command::Check {
@@ -112,6 +117,7 @@ fn options(common: CommonArgs, output: Option<PathBuf>) -> BuildOptions {
         output,
         base_url: common.base_url,
         drafts: common.drafts,
+        use_cache: false,
     }
 }
 

@@ -3,6 +3,7 @@
 //! `build` and `check` share everything up to derive; `check` stops there and writes nothing.
 //! Each stage's diagnostics are collected; the outcome says whether the site was written.
 
+use crate::build_cache;
 use crate::config::Config;
 use crate::derive::{self, Derived};
 use crate::diagnostics::{Diagnostic, sort_diagnostics};
@@ -28,6 +29,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include drafts.
     pub drafts: bool,
+    /// Reuse and keep rendered pages in `.lode-cache/` (false: a clean build).
+    pub use_cache: bool,
 }
 
 /// A usage or configuration problem: exit code 2.
@@ -204,6 +207,7 @@ impl Analysis {
             derived: &self.derived,
             templates: &self.discovered.templates,
             static_files: &self.discovered.static_files,
+            page_cache: None,
         }
     }
 }
@@ -335,7 +339,12 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         return Ok(outcome);
     }
     let staging = write::prepare(&output)?;
-    let input = analysis.render_input(&files);
+    let (page_cache, cache_warning) = open_page_cache(options, &analysis, &files);
+    outcome.diagnostics.extend(cache_warning);
+    let input = RenderInput {
+        page_cache: page_cache.as_ref(),
+        ..analysis.render_input(&files)
+    };
     let sink = StagingSink(&staging);
     match outcome
         .timings
@@ -358,9 +367,53 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     } else {
         let report = outcome.timings.time("write", || staging.commit())?;
         outcome.written = Some(report);
+        if let Some(cache) = page_cache {
+            let path = build_cache::pages_path(&options.root);
+            if let Err(error) = build_cache::store(&path, &cache.into_current()) {
+                outcome.diagnostics.push(Diagnostic::warning(
+                    build_cache::CACHE_FOLDER,
+                    format!("cannot write the build cache: {error}"),
+                ));
+            }
+        }
     }
     sort_diagnostics(&mut outcome.diagnostics);
     Ok(outcome)
+}
+
+/// The page cache of this build (when asked for): the previous build's pages from disk, and a
+/// warning if they could not be trusted.
+fn open_page_cache(
+    options: &BuildOptions,
+    analysis: &Analysis,
+    files: &DiskFiles,
+) -> (Option<build_cache::PageCache>, Option<Diagnostic>) {
+    if !options.use_cache {
+        return (None, None);
+    }
+    let input = analysis.render_input(files);
+    let globals = render::templates::globals_for_fingerprint(&input);
+    let mut parts: Vec<&[u8]> = vec![&globals];
+    for (path, bytes) in render::templates::built_in_templates() {
+        parts.push(path.as_bytes());
+        parts.push(bytes);
+    }
+    for file in analysis.discovered.templates.iter() {
+        parts.push(file.path.as_bytes());
+        parts.push(&file.bytes);
+    }
+    let fingerprint = build_cache::site_fingerprint(parts);
+    let (previous, problem) = build_cache::load(&build_cache::pages_path(&options.root));
+    let warning = problem.map(|problem| {
+        Diagnostic::warning(
+            build_cache::CACHE_FOLDER,
+            format!("build cache unreadable, rebuilding: {problem}"),
+        )
+    });
+    (
+        Some(build_cache::PageCache::new(previous, fingerprint)),
+        warning,
+    )
 }
 
 /// The output folder: `--output`, else the configured one, relative to the root.

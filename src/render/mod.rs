@@ -48,6 +48,8 @@ pub struct RenderInput<'a> {
     pub templates: &'a [ThemeFile],
     /// The knowledge base's own static files (override built-in ones).
     pub static_files: &'a [ThemeFile],
+    /// Pages of the previous build to reuse when their inputs are unchanged (none: render all).
+    pub page_cache: Option<&'a crate::build_cache::PageCache>,
 }
 
 /// Renders the whole site into `sink`. Returns the diagnostics (template errors, write errors).

@@ -71,14 +71,30 @@ impl Renderer<'_> {
         description: &str,
         page: T,
     ) -> Result<(), Diagnostic> {
-        let context = tera::Context::from_serialize(&Page {
+        let page = Page {
             root,
             path,
             title,
             description,
             page,
-        })
-        .map_err(|error| {
+        };
+        // The page's bytes are a pure function of this context and the site fingerprint.
+        let key = match self.input.page_cache {
+            Some(cache) => serde_json::to_vec(&page)
+                .ok()
+                .map(|context| (cache, cache.key(template, &context))),
+            None => None,
+        };
+        if let Some((cache, key)) = key
+            && let Some(bytes) = cache.reuse(file, key)
+        {
+            cache.remember(file, key, &bytes);
+            return self
+                .sink
+                .put(file, &bytes)
+                .map_err(|error| Diagnostic::error(file, error));
+        }
+        let context = tera::Context::from_serialize(&page).map_err(|error| {
             Diagnostic::error(
                 format!("templates/{template}"),
                 format!("cannot build the page data: {error}"),
@@ -90,6 +106,9 @@ impl Renderer<'_> {
                 format!("rendering `{path}` failed: {error}"),
             )
         })?;
+        if let Some((cache, key)) = key {
+            cache.remember(file, key, html.as_bytes());
+        }
         self.sink
             .put(file, html.as_bytes())
             .map_err(|error| Diagnostic::error(file, error))

@@ -31,6 +31,21 @@ pub fn load(input: &RenderInput) -> Result<tera::Tera, Vec<Diagnostic>> {
     Ok(tera)
 }
 
+/// The Tera globals [`load`] sets, serialised: part of the site fingerprint of the build
+/// cache, so a change to any of them renders every page again.
+pub fn globals_for_fingerprint(input: &RenderInput) -> Vec<u8> {
+    let globals = serde_json::json!({
+        "site": {
+            "title": input.config.title,
+            "description": input.config.description,
+            "language": input.config.language,
+            "base_url": input.config.base_url,
+        },
+        "nav_kinds": super::views::nav_kinds(input),
+    });
+    globals.to_string().into_bytes()
+}
+
 /// Every template by name: the built-in ones, replaced by the knowledge base's own of the same
 /// name; each with the path diagnostics show and its text.
 fn sources(overrides: &[ThemeFile]) -> BTreeMap<String, (String, String)> {

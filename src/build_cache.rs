@@ -1,0 +1,284 @@
+//! The build cache: rendered pages remembered by the hash of everything they were made from,
+//! kept between runs in `.lode-cache/` at the knowledge base's root.
+//!
+//! A page's bytes are a pure function of its template context, the template set, the Tera
+//! globals and lode's version. [`PageCache::key`] hashes the context and mixes in one site
+//! fingerprint covering the rest, so a page whose key is unchanged is reused without rendering:
+//! "every output knows its inputs" exactly, with no hand-kept dependency list to go stale.
+//!
+//! The file is versioned and checksummed; one that fails to read or verify is reported as a
+//! warning and ignored (then rewritten), never trusted. It is written atomically.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use xxhash_rust::xxh3::Xxh3;
+
+/// The folder, relative to the root.
+pub const CACHE_FOLDER: &str = ".lode-cache";
+/// The file of rendered pages inside it.
+const PAGES_FILE: &str = "pages.bin";
+/// First bytes of the file: tells a lode cache from anything else.
+const MAGIC: &[u8; 11] = b"LODE-CACHE\n";
+/// Bumped whenever the layout of the file changes.
+const FORMAT_VERSION: u32 = 1;
+
+/// Why a cache file was not used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CacheError {
+    /// Not a lode cache, or of another format or lode version.
+    #[error("not a build cache of this lode version")]
+    Foreign,
+    /// The contents do not match their checksum.
+    #[error("checksum mismatch")]
+    Corrupt,
+    /// The file ends early.
+    #[error("truncated")]
+    Truncated,
+}
+
+/// One remembered output: the key it was made under and its bytes.
+type Remembered = (u64, Vec<u8>);
+
+/// Pages of the previous build (read only) and of this one (collected as they are rendered).
+#[derive(Debug, Default)]
+pub struct PageCache {
+    previous: HashMap<String, Remembered>,
+    current: Mutex<BTreeMap<String, Remembered>>,
+    fingerprint: u64,
+}
+
+impl PageCache {
+    /// A cache starting from `previous` pages, for a build whose site fingerprint is
+    /// `fingerprint` (see [`site_fingerprint`]).
+    pub fn new(previous: HashMap<String, Remembered>, fingerprint: u64) -> Self {
+        PageCache {
+            previous,
+            current: Mutex::new(BTreeMap::new()),
+            fingerprint,
+        }
+    }
+
+    /// The key of an output made by `template` from `context` (its serialised data).
+    pub fn key(&self, template: &str, context: &[u8]) -> u64 {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.fingerprint.to_le_bytes());
+        hasher.update(&(template.len() as u64).to_le_bytes());
+        hasher.update(template.as_bytes());
+        hasher.update(context);
+        hasher.digest()
+    }
+
+    /// The previous build's bytes of `file`, if they were made under `key`.
+    pub fn reuse(&self, file: &str, key: u64) -> Option<Vec<u8>> {
+        match self.previous.get(file) {
+            Some((previous_key, bytes)) if *previous_key == key => Some(bytes.clone()),
+            _ => None,
+        }
+    }
+
+    /// Remembers `bytes` as this build's `file`, made under `key`.
+    pub fn remember(&self, file: &str, key: u64, bytes: &[u8]) {
+        // A poisoned lock only means another page panicked; the map itself is whole.
+        let mut current = self
+            .current
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        current.insert(file.to_string(), (key, bytes.to_vec()));
+    }
+
+    /// This build's pages, for the next build.
+    pub fn into_current(self) -> BTreeMap<String, Remembered> {
+        self.current
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The hash of everything a page depends on besides its own context: lode's version and the
+/// template set's bytes and the Tera globals, serialised by the caller (`parts`).
+pub fn site_fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
+/// Where the pages file of the knowledge base at `root` lives.
+pub fn pages_path(root: &Path) -> PathBuf {
+    root.join(CACHE_FOLDER).join(PAGES_FILE)
+}
+
+/// The header: magic, format version, lode's version (length-prefixed).
+fn header() -> Vec<u8> {
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(version.len() as u32).to_le_bytes());
+    out.extend_from_slice(version);
+    out
+}
+
+/// The file's bytes for `pages`: header, checksum of the body, body.
+pub fn encode(pages: &BTreeMap<String, Remembered>) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(&(pages.len() as u64).to_le_bytes());
+    for (file, (key, bytes)) in pages {
+        body.extend_from_slice(&(file.len() as u64).to_le_bytes());
+        body.extend_from_slice(file.as_bytes());
+        body.extend_from_slice(&key.to_le_bytes());
+        body.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        body.extend_from_slice(bytes);
+    }
+    let mut out = header();
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Reads back what [`encode`] wrote; anything else is an error, never a partial cache.
+pub fn decode(data: &[u8]) -> Result<HashMap<String, Remembered>, CacheError> {
+    let header = header();
+    if data.len() < header.len() {
+        return Err(if header.starts_with(data) {
+            CacheError::Truncated
+        } else {
+            CacheError::Foreign
+        });
+    }
+    if data[..header.len()] != header[..] {
+        return Err(CacheError::Foreign);
+    }
+    let mut reader = Reader(&data[header.len()..]);
+    let checksum = reader.u64()?;
+    if xxhash_rust::xxh3::xxh3_64(reader.0) != checksum {
+        return Err(CacheError::Corrupt);
+    }
+    let count = reader.u64()?;
+    let mut pages = HashMap::new();
+    for _ in 0..count {
+        let file = reader.bytes()?;
+        let file = String::from_utf8(file.to_vec()).map_err(|_| CacheError::Corrupt)?;
+        let key = reader.u64()?;
+        let bytes = reader.bytes()?.to_vec();
+        pages.insert(file, (key, bytes));
+    }
+    if reader.0.is_empty() {
+        Ok(pages)
+    } else {
+        Err(CacheError::Corrupt)
+    }
+}
+
+/// A cursor over the body.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Result<&'a [u8], CacheError> {
+        if self.0.len() < count {
+            return Err(CacheError::Truncated);
+        }
+        let (head, rest) = self.0.split_at(count);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn u64(&mut self) -> Result<u64, CacheError> {
+        let bytes = self.take(8)?;
+        let mut array = [0u8; 8];
+        array.copy_from_slice(bytes);
+        Ok(u64::from_le_bytes(array))
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], CacheError> {
+        let length = usize::try_from(self.u64()?).map_err(|_| CacheError::Corrupt)?;
+        self.take(length)
+    }
+}
+
+/// Loads the previous build's pages from `path`. No file is an empty cache; an unreadable or
+/// invalid one is an empty cache and a message for the warning the caller reports.
+pub fn load(path: &Path) -> (HashMap<String, Remembered>, Option<String>) {
+    match std::fs::read(path) {
+        Ok(data) => match decode(&data) {
+            Ok(pages) => (pages, None),
+            Err(error) => (HashMap::new(), Some(error.to_string())),
+        },
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => (HashMap::new(), None),
+        Err(error) => (HashMap::new(), Some(error.to_string())),
+    }
+}
+
+/// Writes `pages` to `path` atomically (a temporary file beside it, then a rename), creating
+/// the folder, which holds a `.gitignore` so the cache is never committed.
+pub fn store(path: &Path, pages: &BTreeMap<String, Remembered>) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    std::fs::write(folder.join(".gitignore"), "*\n")?;
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, encode(pages))?;
+    std::fs::rename(&temporary, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> BTreeMap<String, Remembered> {
+        let mut pages = BTreeMap::new();
+        pages.insert("index.html".to_string(), (7, b"<html>".to_vec()));
+        pages.insert("a/index.html".to_string(), (9, Vec::new()));
+        pages
+    }
+
+    #[test]
+    fn what_is_encoded_decodes_to_the_same_pages() {
+        let decoded = decode(&encode(&sample())).expect("decodes");
+        let expected: HashMap<_, _> = sample().into_iter().collect();
+        assert_eq!(decoded, expected);
+    }
+
+    #[test]
+    fn a_truncated_cache_is_refused() {
+        let data = encode(&sample());
+        for length in [0, 5, data.len() - 1] {
+            assert!(decode(&data[..length]).is_err(), "length {length}");
+        }
+    }
+
+    #[test]
+    fn a_flipped_byte_is_refused() {
+        let mut data = encode(&sample());
+        let last = data.len() - 1;
+        data[last] ^= 1;
+        assert_eq!(decode(&data), Err(CacheError::Corrupt));
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused() {
+        assert_eq!(
+            decode(b"not a cache at all, longer than the header"),
+            Err(CacheError::Foreign)
+        );
+    }
+
+    #[test]
+    fn a_page_is_reused_only_under_the_same_key() {
+        let previous: HashMap<_, _> = sample().into_iter().collect();
+        let cache = PageCache::new(previous, 1);
+        assert_eq!(cache.reuse("index.html", 7), Some(b"<html>".to_vec()));
+        assert_eq!(cache.reuse("index.html", 8), None);
+        assert_eq!(cache.reuse("missing.html", 7), None);
+    }
+
+    #[test]
+    fn the_key_changes_with_the_fingerprint_and_the_template() {
+        let one = PageCache::new(HashMap::new(), 1);
+        let two = PageCache::new(HashMap::new(), 2);
+        assert_ne!(one.key("a.html", b"{}"), two.key("a.html", b"{}"));
+        assert_ne!(one.key("a.html", b"{}"), one.key("b.html", b"{}"));
+    }
+}
