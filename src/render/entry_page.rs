@@ -53,11 +53,11 @@ impl Renderer<'_> {
             .comparisons
             .get(&index)
             .map(|table| comparison_view(graph, table, &root, &mut footnotes));
-        let sources: Vec<String> = entry
+        let sources: Vec<views::CitationView> = entry
             .sources
             .iter()
             .filter_map(|source| graph.by_id.get(&source.target))
-            .map(|&source| views::citation_html(graph, source, &root))
+            .map(|&source| views::citation_view(graph, source, &root))
             .collect();
         let kind_schema = graph.schemas.kinds.get(&entry.kind);
         let view = EntryView {
@@ -76,16 +76,8 @@ impl Renderer<'_> {
                 }),
             summary: entry.summary.clone().unwrap_or_default(),
             aliases: entry.aliases.clone(),
-            date: entry
-                .date
-                .as_ref()
-                .map(views::date_html)
-                .unwrap_or_default(),
-            updated: entry
-                .updated
-                .as_ref()
-                .map(views::date_html)
-                .unwrap_or_default(),
+            date: entry.date.as_ref().map(views::date_view),
+            updated: entry.updated.as_ref().map(views::date_view),
             tags: entry
                 .tags
                 .iter()
@@ -162,7 +154,7 @@ impl Renderer<'_> {
                     values: values
                         .into_iter()
                         .map(|(value, claim)| {
-                            views::claim_html(graph, value, claim, footnotes, root)
+                            views::claim_view(graph, value, claim, footnotes, root)
                         })
                         .collect(),
                 })
@@ -337,8 +329,8 @@ struct EntryView {
     kind_url: String,
     summary: String,
     aliases: Vec<String>,
-    date: String,
-    updated: String,
+    date: Option<views::DateView>,
+    updated: Option<views::DateView>,
     tags: Vec<TagLink>,
     fields: Vec<FieldView>,
     body: String,
@@ -349,7 +341,7 @@ struct EntryView {
     related: Vec<EntryLink>,
     local_graph: String,
     events: Vec<views::YearGroup>,
-    sources: Vec<String>,
+    sources: Vec<views::CitationView>,
     comparison: Option<ComparisonView>,
     footnotes: Vec<views::Footnote>,
     is_page: bool,

@@ -108,18 +108,17 @@ impl Renderer<'_> {
         let graph = self.graph();
         let Some(value) = graph.entries[member].field(field) else {
             return KindCell {
-                html: String::new(),
+                claims: Vec::new(),
                 sort: String::new(),
             };
         };
         let values = value.values();
         let sort = sort_key(values.first().map(|(value, _)| *value));
-        let html = values
+        let claims = values
             .into_iter()
-            .map(|(value, claim)| views::claim_html(graph, value, claim, footnotes, root))
-            .collect::<Vec<_>>()
-            .join("<br>");
-        KindCell { html, sort }
+            .map(|(value, claim)| views::claim_view(graph, value, claim, footnotes, root))
+            .collect();
+        KindCell { claims, sort }
     }
 }
 
@@ -157,6 +156,6 @@ struct KindView {
 /// One cell of a kind's table, with the key its column sorts by.
 #[derive(Serialize)]
 struct KindCell {
-    html: String,
+    claims: Vec<views::ClaimView>,
     sort: String,
 }

@@ -26,7 +26,7 @@ impl Renderer<'_> {
         each_page(&pages, |number, events| {
             let path = page_path(base, number);
             let root = root_prefix(&path);
-            let density = views::density_svg(&years, |page_number| {
+            let density = views::density_view(&years, |page_number| {
                 if page_number == number {
                     String::new()
                 } else {
@@ -71,7 +71,7 @@ impl Renderer<'_> {
         title: &str,
         positions: &[usize],
         total_count: usize,
-        density: String,
+        density: Option<views::DensityView>,
         pager: Option<Pager>,
     ) -> Result<(), Diagnostic> {
         let graph = self.graph();
@@ -104,7 +104,7 @@ impl Renderer<'_> {
 #[derive(Serialize)]
 struct TimelineView {
     groups: Vec<views::YearGroup>,
-    density: String,
+    density: Option<views::DensityView>,
     kinds: Vec<String>,
     tags: Vec<String>,
     count: usize,

@@ -1,7 +1,8 @@
 //! View models: the plain, serialisable data each template receives.
 //!
-//! Values that need markup (field values with links, footnote markers) are built here as
-//! escaped HTML strings, so templates stay simple and a theme can still move them around.
+//! Values arrive as data (a field value by its type, a claim with its qualifiers and footnote
+//! number, a citation by its parts); the components in `templates/values.html` give them
+//! their markup, so a theme can change it, and Tera's autoescape escapes them.
 
 use super::RenderInput;
 use crate::derive::{Derived, TimelineEvent};
@@ -81,8 +82,8 @@ pub fn nav_kinds(input: &RenderInput) -> Vec<NavKind> {
 pub struct Footnote {
     /// Its number on the page.
     pub number: usize,
-    /// The citation as HTML (publisher, title linked to the source page, date, address).
-    pub html: String,
+    /// The source it cites.
+    pub citation: CitationView,
     /// Anchor id.
     pub id: String,
 }
@@ -105,46 +106,65 @@ impl Footnotes {
         let number = self.cited.len();
         self.notes.push(Footnote {
             number,
-            html: citation_html(graph, source, root),
+            citation: citation_view(graph, source, root),
             id: format!("src-{number}"),
         });
         number
     }
 }
 
-/// `Publisher, “Title” (24 Feb 2025). address` with the title linked to the source's page.
-pub fn citation_html(graph: &Graph, source: usize, root: &str) -> String {
+/// A source as the `citation` component shows it: `Publisher, “Title” (24 Feb 2025).
+/// address`, the title linked to the source's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitationView {
+    /// The `publisher` field, when it is a plain string.
+    pub publisher: Option<String>,
+    /// The source entry's title.
+    pub title: String,
+    /// Relative URL of the source entry's page.
+    pub url: String,
+    /// The source's date.
+    pub date: Option<DateView>,
+    /// The source's own address (its `url` field).
+    pub link: Option<ExternalLink>,
+}
+
+/// The citation of source entry `source`, from a page whose root prefix is `root`.
+pub fn citation_view(graph: &Graph, source: usize, root: &str) -> CitationView {
     let entry = &graph.entries[source];
-    let mut html = String::new();
-    if let Some(Value::String(publisher)) = single_value(entry, "publisher") {
-        html.push_str(&escape_html(publisher));
-        html.push_str(", ");
+    CitationView {
+        publisher: match single_value(entry, "publisher") {
+            Some(Value::String(publisher)) => Some(publisher.clone()),
+            _ => None,
+        },
+        title: entry.title.clone(),
+        url: format!("{root}{}", entry.url_path),
+        date: entry.date.as_ref().map(date_view),
+        link: match single_value(entry, "url") {
+            Some(Value::Url(url)) => Some(external_link(url)),
+            _ => None,
+        },
     }
-    html.push_str(&format!(
-        "“<a href=\"{root}{}\">{}</a>”",
-        entry.url_path,
-        escape_html(&entry.title)
-    ));
-    if let Some(date) = &entry.date {
-        html.push_str(&format!(
-            " (<time datetime=\"{}\">{}</time>)",
-            escape_html(&date_datetime(date)),
-            escape_html(&date.display())
-        ));
+}
+
+/// A link out of the site: the address (made valid as an `href`) and the short host shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalLink {
+    /// The address, with the characters URLs may not hold percent-encoded.
+    pub href: String,
+    /// The host, without `www.`.
+    pub text: String,
+}
+
+fn external_link(url: &str) -> ExternalLink {
+    ExternalLink {
+        href: url_attribute(url),
+        text: shorten_url(url),
     }
-    html.push('.');
-    if let Some(Value::Url(url)) = single_value(entry, "url") {
-        html.push_str(&format!(
-            " <a class=\"external\" href=\"{}\" rel=\"noopener\">{}</a>",
-            url_attribute(url),
-            escape_html(&shorten_url(url))
-        ));
-    }
-    html
 }
 
 /// Percent-encodes the characters that may not appear in a URL (`[`, space, `"`, …) so an
-/// address copied as-is from a browser still makes a valid `href`.
+/// address copied as-is from a browser still makes a valid `href` (the template escapes it).
 pub fn url_attribute(url: &str) -> String {
     let mut encoded = String::with_capacity(url.len());
     for ch in url.chars() {
@@ -158,7 +178,7 @@ pub fn url_attribute(url: &str) -> String {
             other => encoded.push(other),
         }
     }
-    escape_html(&encoded)
+    encoded
 }
 
 fn shorten_url(url: &str) -> String {
@@ -186,49 +206,124 @@ pub struct FieldView {
     pub name: String,
     /// Label.
     pub label: String,
-    /// Every value (several when claims disagree), as HTML.
-    pub values: Vec<String>,
+    /// Every value (several when claims disagree).
+    pub values: Vec<ClaimView>,
     /// Whether there are several claims side by side.
     pub disputed: bool,
 }
 
-/// A value as HTML, with links to referenced entries.
-pub fn value_html(graph: &Graph, value: &Value, root: &str) -> String {
-    match value {
-        Value::String(text) | Value::Enum(text) => escape_html(text),
-        Value::Text(markdown) => super::markdown::inline_to_html(markdown),
-        Value::Number(number) => crate::quantity::format_number(*number),
-        Value::Quantity(quantity) => escape_html(&quantity.display()),
-        Value::Date(date) => date_html(date),
-        Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_string(),
-        Value::Url(url) => format!(
-            "<a class=\"external\" href=\"{}\" rel=\"noopener\">{}</a>",
-            url_attribute(url),
-            escape_html(&shorten_url(url))
-        ),
-        Value::List(items) => items
-            .iter()
-            .map(|item| escape_html(item))
-            .collect::<Vec<_>>()
-            .join("; "),
-        Value::Refs(references) => references
-            .iter()
-            .filter_map(|reference| graph.by_id.get(&reference.target))
-            .map(|&target| {
-                let entry = &graph.entries[target];
-                format!(
-                    "<a href=\"{root}{}\" class=\"ref kind-{}\">{}</a>",
-                    entry.url_path,
-                    escape_html(&entry.kind),
-                    escape_html(&entry.title)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
+/// A date as templates show it: for `<time datetime>` and for reading.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// Machine-readable (see [`date_datetime`]).
+    pub datetime: String,
+    /// Display by precision (`24 Feb 2025`).
+    pub display: String,
+}
+
+/// The view of `date`.
+pub fn date_view(date: &Edtf) -> DateView {
+    DateView {
+        datetime: date_datetime(date),
+        display: date.display(),
     }
 }
 
-/// `<time datetime="2025-02-24">24 Feb 2025</time>`.
+/// An entry a `refs` value points at.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefLink {
+    /// Title.
+    pub title: String,
+    /// Relative URL from the current page.
+    pub url: String,
+    /// Kind name (for CSS).
+    pub kind: String,
+}
+
+/// A field's value as the `value` component shows it, by type. Numbers and quantities arrive
+/// formatted by lode's number formatting; everything is escaped by the template.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ValueView {
+    /// A string, an enum value, a number or a quantity with its unit.
+    Plain {
+        /// The text shown.
+        text: String,
+    },
+    /// A `text` field: inline Markdown already turned into HTML, like a body.
+    Markdown {
+        /// The HTML.
+        html: String,
+    },
+    /// Yes or no.
+    Bool {
+        /// The value.
+        value: bool,
+    },
+    /// A date.
+    Date {
+        /// The date.
+        date: DateView,
+    },
+    /// A link out of the site.
+    Url {
+        /// The link.
+        link: ExternalLink,
+    },
+    /// A list of strings.
+    List {
+        /// The items.
+        items: Vec<String>,
+    },
+    /// References to entries (those that resolve).
+    Refs {
+        /// The entries.
+        entries: Vec<RefLink>,
+    },
+}
+
+/// The view of `value`, with links to referenced entries from a page at `root`.
+pub fn value_view(graph: &Graph, value: &Value, root: &str) -> ValueView {
+    match value {
+        Value::String(text) | Value::Enum(text) => ValueView::Plain { text: text.clone() },
+        Value::Text(markdown) => ValueView::Markdown {
+            html: super::markdown::inline_to_html(markdown),
+        },
+        Value::Number(number) => ValueView::Plain {
+            text: crate::quantity::format_number(*number),
+        },
+        Value::Quantity(quantity) => ValueView::Plain {
+            text: quantity.display(),
+        },
+        Value::Date(date) => ValueView::Date {
+            date: date_view(date),
+        },
+        Value::Bool(flag) => ValueView::Bool { value: *flag },
+        Value::Url(url) => ValueView::Url {
+            link: external_link(url),
+        },
+        Value::List(items) => ValueView::List {
+            items: items.clone(),
+        },
+        Value::Refs(references) => ValueView::Refs {
+            entries: references
+                .iter()
+                .filter_map(|reference| graph.by_id.get(&reference.target))
+                .map(|&target| {
+                    let entry = &graph.entries[target];
+                    RefLink {
+                        title: entry.title.clone(),
+                        url: format!("{root}{}", entry.url_path),
+                        kind: entry.kind.clone(),
+                    }
+                })
+                .collect(),
+        },
+    }
+}
+
+/// `<time datetime="2025-02-24">24 Feb 2025</time>`, for the comparison table until its
+/// markup moves into a template too.
 pub fn date_html(date: &Edtf) -> String {
     format!(
         "<time datetime=\"{}\">{}</time>",
@@ -246,38 +341,47 @@ pub fn date_datetime(date: &Edtf) -> String {
         .unwrap_or_default()
 }
 
-/// A claim's value with its qualifiers (as of, note) and footnote marker, as HTML.
-pub fn claim_html(
+/// A claim as the `claim` component shows it: the value, its qualifiers (as of, note) and
+/// the number of the footnote citing its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    /// The value.
+    pub value: ValueView,
+    /// The date the value held at.
+    pub as_of: Option<DateView>,
+    /// A note on the value.
+    pub note: Option<String>,
+    /// The footnote number of its source, when the source resolves.
+    pub footnote: Option<usize>,
+}
+
+/// The view of `value` and its claim, citing the claim's source in `footnotes`.
+pub fn claim_view(
     graph: &Graph,
     value: &Value,
     claim: Option<&Claim>,
     footnotes: &mut Footnotes,
     root: &str,
-) -> String {
-    let mut html = value_html(graph, value, root);
-    let Some(claim) = claim else { return html };
-    let mut qualifiers = Vec::new();
-    if let Some(as_of) = &claim.as_of {
-        qualifiers.push(format!("as of {}", date_html(as_of)));
+) -> ClaimView {
+    let value = value_view(graph, value, root);
+    let Some(claim) = claim else {
+        return ClaimView {
+            value,
+            as_of: None,
+            note: None,
+            footnote: None,
+        };
+    };
+    ClaimView {
+        value,
+        as_of: claim.as_of.as_ref().map(date_view),
+        note: claim.note.clone(),
+        footnote: claim
+            .source
+            .as_ref()
+            .and_then(|source| graph.by_id.get(&source.target))
+            .map(|&source| footnotes.cite(graph, source, root)),
     }
-    if let Some(note) = &claim.note {
-        qualifiers.push(escape_html(note));
-    }
-    if !qualifiers.is_empty() {
-        html.push_str(&format!(
-            " <span class=\"claim-note\">({})</span>",
-            qualifiers.join("; ")
-        ));
-    }
-    if let Some(source) = claim
-        .source
-        .as_ref()
-        .and_then(|source| graph.by_id.get(&source.target))
-    {
-        let number = footnotes.cite(graph, *source, root);
-        html.push_str(&format!("<sup class=\"cite\"><a href=\"#src-{number}\" aria-label=\"source {number}\">[{number}]</a></sup>"));
-    }
-    html
 }
 
 /// An event as templates see it.
@@ -301,8 +405,8 @@ pub struct EventView {
     pub label: String,
     /// Entries involved.
     pub involves: Vec<NamedLink>,
-    /// The source, as HTML citation.
-    pub source_html: String,
+    /// The source.
+    pub source: Option<CitationView>,
     /// Space-separated kinds involved (for the filter script).
     pub kinds: String,
     /// Space-separated tags of the involved entries (for the filter script).
@@ -354,10 +458,9 @@ pub fn event_view(graph: &Graph, event: &TimelineEvent, root: &str) -> EventView
         url: format!("{root}{}", graph.entries[event.entry].url_path),
         label: event.label.clone().unwrap_or_default(),
         involves,
-        source_html: event
+        source: event
             .source
-            .map(|source| citation_html(graph, source, root))
-            .unwrap_or_default(),
+            .map(|source| citation_view(graph, source, root)),
         kinds: kinds.join(" "),
         tags: tags.join(" "),
         ids: ids.join(" "),
@@ -442,38 +545,74 @@ pub fn year_label(event: &TimelineEvent) -> String {
         .map_or_else(|| "?".to_string(), |year| year.to_string())
 }
 
-/// An SVG strip of event counts per year; each bar links to that year's heading, on the page
-/// `page_url` names for the bar's page (empty: this page).
-pub fn density_svg(years: &[YearBar], page_url: impl Fn(usize) -> String) -> String {
+/// A timeline's density strip (an SVG of event counts per year) as the `density` component
+/// draws it: sizes and positions computed here, already formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct DensityView {
+    /// Width of the view box.
+    pub width: String,
+    /// Height of the view box.
+    pub height: String,
+    /// A bar per year.
+    pub bars: Vec<DensityBar>,
+}
+
+/// One year's bar of a [`DensityView`], linking to that year's heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct DensityBar {
+    /// The year.
+    pub year: String,
+    /// Events in the year.
+    pub count: usize,
+    /// The page holding the year's heading (empty: this page).
+    pub page_url: String,
+    /// The bar's rectangle.
+    pub x: String,
+    /// Top of the bar.
+    pub y: String,
+    /// Width of the bar.
+    pub bar_width: String,
+    /// Height of the bar.
+    pub bar_height: String,
+    /// Where the year's label goes.
+    pub label_x: String,
+    /// Baseline of the year's label.
+    pub label_y: String,
+}
+
+/// The density strip of `years`; each bar links to that year's heading, on the page
+/// `page_url` names for the bar's page (empty: this page). `None` without years.
+pub fn density_view(years: &[YearBar], page_url: impl Fn(usize) -> String) -> Option<DensityView> {
     if years.is_empty() {
-        return String::new();
+        return None;
     }
     let max = years.iter().map(|bar| bar.count).max().unwrap_or(1).max(1) as f64;
     let bar_width = 40.0;
     let height = 60.0;
-    let width = bar_width * years.len() as f64;
-    let mut svg = format!(
-        "<svg class=\"density\" viewBox=\"0 0 {width:.0} {:.0}\" role=\"group\" aria-labelledby=\"density-title\"><title id=\"density-title\">Events per year</title>",
-        height + 16.0
-    );
-    for (position, bar) in years.iter().enumerate() {
-        let count = bar.count;
-        let bar_height = (count as f64 / max * height).max(2.0);
-        let x = position as f64 * bar_width;
-        svg.push_str(&format!(
-            "<a href=\"{page}#y{year}\"><title>{year}: {count} {noun}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_height:.1}\"/><text x=\"{:.1}\" y=\"{:.1}\">{year}</text></a>",
-            x + 4.0,
-            height - bar_height,
-            bar_width - 8.0,
-            x + bar_width / 2.0,
-            height + 12.0,
-            page = page_url(bar.page),
-            year = escape_html(&bar.year),
-            noun = if count == 1 { "event" } else { "events" }
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
+    let bars = years
+        .iter()
+        .enumerate()
+        .map(|(position, bar)| {
+            let bar_height = (bar.count as f64 / max * height).max(2.0);
+            let x = position as f64 * bar_width;
+            DensityBar {
+                year: bar.year.clone(),
+                count: bar.count,
+                page_url: page_url(bar.page),
+                x: format!("{:.1}", x + 4.0),
+                y: format!("{:.1}", height - bar_height),
+                bar_width: format!("{:.1}", bar_width - 8.0),
+                bar_height: format!("{bar_height:.1}"),
+                label_x: format!("{:.1}", x + bar_width / 2.0),
+                label_y: format!("{:.1}", height + 12.0),
+            }
+        })
+        .collect();
+    Some(DensityView {
+        width: format!("{:.0}", bar_width * years.len() as f64),
+        height: format!("{:.0}", height + 16.0),
+        bars,
+    })
 }
 
 /// Timeline views of the events at `positions`.
@@ -497,7 +636,7 @@ mod tests {
     fn url_attribute_encodes_characters_not_allowed_in_urls() {
         assert_eq!(
             url_attribute("https://x.org/a-[[b]]?q=1&r=2"),
-            "https://x.org/a-%5B%5Bb%5D%5D?q=1&amp;r=2"
+            "https://x.org/a-%5B%5Bb%5D%5D?q=1&r=2"
         );
         assert_eq!(url_attribute("https://x.org/plain"), "https://x.org/plain");
     }
