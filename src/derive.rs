@@ -4,14 +4,12 @@
 //! Everything here is computed once per build and shared by every page (render borrows it), so
 //! no page carries a copy of site-wide data. Nothing is quadratic in the number of entries.
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::comparison::ComparisonTable;
 use crate::edtf::Edtf;
 use crate::layout::{self, LayoutInput, Point};
 use crate::link::{Graph, Relation};
-use crate::model::{Entry, FieldValue, Value};
-use crate::quantity::{self, Dimension};
-use crate::schema::{COMPARISON_KIND, FieldType, PAGE_KIND, diagnostic_at_path};
-use crate::yaml_position::PathSegment;
+use crate::model::{Entry, Value};
+use crate::schema::PAGE_KIND;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A link from another entry's body; its sentence is read from the body when rendered.
@@ -50,51 +48,6 @@ pub struct TimelineEvent {
     pub label: Option<String>,
 }
 
-/// A value in a comparison cell, already in the column's display unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellValue {
-    /// Display text (`3,800`), or for non-numeric fields the plain value.
-    pub text: String,
-    /// Numeric value in the column's display unit, for sorting and charts.
-    pub number: Option<f64>,
-    /// Entries the value refers to (for ref fields).
-    pub refs: Vec<usize>,
-    /// The source entry of the claim.
-    pub source: Option<usize>,
-    /// The claim's `as_of`.
-    pub as_of: Option<Edtf>,
-    /// The claim's note.
-    pub note: Option<String>,
-}
-
-/// One column of a comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComparisonColumn {
-    /// Field name.
-    pub field: String,
-    /// Header label.
-    pub label: String,
-    /// The display unit, for numeric quantity columns.
-    pub unit: Option<&'static str>,
-    /// Whether the column is numeric (sortable as numbers, chartable).
-    pub numeric: bool,
-    /// Whether a chart was asked for.
-    pub chart: bool,
-}
-
-/// A comparison table: rows are entries, columns are fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComparisonTable {
-    /// The comparison entry.
-    pub entry: usize,
-    /// Columns in the order asked for.
-    pub columns: Vec<ComparisonColumn>,
-    /// Row entries, in the order asked for (or by title for `kind:`).
-    pub rows: Vec<usize>,
-    /// `cells[row][column]`: every claim of that field.
-    pub cells: Vec<Vec<Vec<CellValue>>>,
-}
-
 /// Everything derived from the graph.
 #[derive(Debug, Default)]
 pub struct Derived {
@@ -130,23 +83,22 @@ pub const RELATED_LIMIT: usize = 6;
 /// Neighbours of a hub considered when ranking related entries; keeps the work linear.
 const RELATED_FANOUT: usize = 64;
 
-/// Derives every view, reporting comparison errors.
-pub fn derive(graph: &Graph) -> (Derived, Vec<Diagnostic>) {
+/// Derives every view. Derive reports nothing: what could be wrong was checked by link.
+pub fn derive(graph: &Graph) -> Derived {
     let neighbours = neighbours(graph);
     // The global layout is the single largest piece of work here and needs nothing else, so
     // it runs beside the rest.
-    let (layout, (mut derived, diagnostics)) = rayon::join(
+    let (layout, mut derived) = rayon::join(
         || global_layout(graph, &neighbours),
         || derive_views(graph, &neighbours),
     );
     derived.layout = layout;
     derived.neighbours = neighbours;
-    (derived, diagnostics)
+    derived
 }
 
 /// Everything but the layout.
-fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> Derived {
     let (title_order, by_title) = sorted_by_title(graph);
     let mut derived = Derived {
         backlinks: backlinks(graph),
@@ -160,14 +112,8 @@ fn derive_views(graph: &Graph, neighbours: &[Vec<usize>]) -> (Derived, Vec<Diagn
     };
     derived.timeline = timeline(graph);
     derived.entry_events = entry_events(graph, &derived.timeline);
-    for (index, entry) in graph.entries.iter().enumerate() {
-        if entry.kind == COMPARISON_KIND
-            && let Some(table) = comparison_table(graph, index, &derived.kinds, &mut diagnostics)
-        {
-            derived.comparisons.insert(index, table);
-        }
-    }
-    (derived, diagnostics)
+    derived.comparisons = crate::comparison::build_tables(graph, &derived.kinds);
+    derived
 }
 
 /// Entries in title order (ties by id), and each entry's rank in that order, so later lists
@@ -461,305 +407,6 @@ fn entry_events(graph: &Graph, timeline: &[TimelineEvent]) -> Vec<Vec<usize>> {
         }
     }
     per_entry
-}
-
-fn comparison_table(
-    graph: &Graph,
-    index: usize,
-    kinds: &BTreeMap<String, Vec<usize>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<ComparisonTable> {
-    let entry = &graph.entries[index];
-    let spec = entry.comparison.as_ref()?;
-    let source = &entry.source;
-    let compare_path = |name: &str, item: Option<usize>| {
-        let mut path = vec![
-            PathSegment::Key("compare".into()),
-            PathSegment::Key(name.into()),
-        ];
-        if let Some(item) = item {
-            path.push(PathSegment::Index(item));
-        }
-        path
-    };
-    let rows: Vec<usize> = match &spec.kind {
-        Some(kind) => {
-            if !graph.schemas.kinds.contains_key(kind) {
-                let diagnostic =
-                    Diagnostic::error(source.path.clone(), format!("unknown kind `{kind}`"));
-                let diagnostic =
-                    match did_you_mean(kind, graph.schemas.kinds.keys().map(String::as_str)) {
-                        Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
-                        None => diagnostic.help(format!(
-                            "known kinds: {}",
-                            graph
-                                .schemas
-                                .kinds
-                                .keys()
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    };
-                diagnostics.push(diagnostic_at_path(
-                    diagnostic,
-                    source,
-                    &compare_path("kind", None),
-                ));
-                return None;
-            }
-            kinds
-                .get(kind)
-                .map(|members| {
-                    members
-                        .iter()
-                        .copied()
-                        .filter(|&member| {
-                            spec.tag
-                                .as_ref()
-                                .is_none_or(|tag| graph.entries[member].tags.contains(tag))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
-        None => spec
-            .entries
-            .iter()
-            .filter_map(|reference| graph.by_id.get(&reference.target).copied())
-            .collect(),
-    };
-    let row_kinds: BTreeSet<&str> = rows
-        .iter()
-        .map(|&row| graph.entries[row].kind.as_str())
-        .collect();
-    let mut columns = Vec::new();
-    let mut failed = false;
-    for (position, field_name) in spec.fields.iter().enumerate() {
-        let schemas: Vec<_> = row_kinds
-            .iter()
-            .filter_map(|kind| {
-                graph
-                    .schemas
-                    .kinds
-                    .get(*kind)
-                    .and_then(|schema| schema.field(field_name))
-            })
-            .collect();
-        if schemas.is_empty() {
-            let known: BTreeSet<&str> = row_kinds
-                .iter()
-                .filter_map(|kind| graph.schemas.kinds.get(*kind))
-                .flat_map(|schema| schema.fields.iter().map(|field| field.name.as_str()))
-                .collect();
-            let diagnostic = Diagnostic::error(
-                source.path.clone(),
-                format!(
-                    "unknown field `{field_name}` for a comparison of {}",
-                    row_kinds.iter().copied().collect::<Vec<_>>().join(", ")
-                ),
-            );
-            let diagnostic = match did_you_mean(field_name, known.iter().copied()) {
-                Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
-                None => diagnostic.help(format!(
-                    "fields: {}",
-                    known.into_iter().collect::<Vec<_>>().join(", ")
-                )),
-            };
-            diagnostics.push(diagnostic_at_path(
-                diagnostic,
-                source,
-                &compare_path("fields", Some(position)),
-            ));
-            failed = true;
-            continue;
-        }
-        let dimensions: BTreeSet<Dimension> = schemas
-            .iter()
-            .filter_map(|schema| match schema.field_type {
-                FieldType::Quantity(dimension) => Some(dimension),
-                _ => None,
-            })
-            .collect();
-        if dimensions.len() > 1 {
-            let names: Vec<&str> = dimensions
-                .iter()
-                .map(|dimension| dimension.name())
-                .collect();
-            let diagnostic = Diagnostic::error(source.path.clone(), format!("the column `{field_name}` mixes units of different dimensions ({})", names.join(" and ")))
-                .help("compare entries whose kinds give this field the same dimension, or compare another field");
-            diagnostics.push(diagnostic_at_path(
-                diagnostic,
-                source,
-                &compare_path("fields", Some(position)),
-            ));
-            failed = true;
-            continue;
-        }
-        let numeric = schemas.iter().all(|schema| schema.field_type.is_numeric());
-        columns.push(ComparisonColumn {
-            field: field_name.clone(),
-            label: schemas[0].label.clone(),
-            unit: None,
-            numeric,
-            chart: spec.charts.contains(field_name),
-        });
-    }
-    for (position, chart) in spec.charts.iter().enumerate() {
-        match columns.iter().find(|column| &column.field == chart) {
-            Some(column) if column.numeric => {}
-            Some(_) => {
-                let diagnostic = Diagnostic::error(
-                    source.path.clone(),
-                    format!("cannot chart `{chart}`: it is not a numeric field"),
-                )
-                .help("charts take `number` or `quantity` fields");
-                diagnostics.push(diagnostic_at_path(
-                    diagnostic,
-                    source,
-                    &compare_path("charts", Some(position)),
-                ));
-                failed = true;
-            }
-            None if !spec.fields.contains(chart) => {
-                let diagnostic = Diagnostic::error(
-                    source.path.clone(),
-                    format!("`{chart}` is charted but not among `fields`"),
-                )
-                .help(format!(
-                    "add `{chart}` to `fields`, or remove it from `charts`"
-                ));
-                diagnostics.push(diagnostic_at_path(
-                    diagnostic,
-                    source,
-                    &compare_path("charts", Some(position)),
-                ));
-                failed = true;
-            }
-            None => {}
-        }
-    }
-    if failed {
-        return None;
-    }
-    let mut cells: Vec<Vec<Vec<CellValue>>> = rows
-        .iter()
-        .map(|&row| {
-            columns
-                .iter()
-                .map(|column| cell_values(graph, &graph.entries[row], &column.field))
-                .collect()
-        })
-        .collect();
-    for (column_index, column) in columns.iter_mut().enumerate() {
-        normalise_column(column, column_index, &mut cells, graph, &rows);
-    }
-    Some(ComparisonTable {
-        entry: index,
-        columns,
-        rows,
-        cells,
-    })
-}
-
-/// Every claim of a field, as raw cell values (quantities still in base units).
-fn cell_values(graph: &Graph, entry: &Entry, field: &str) -> Vec<CellValue> {
-    let Some(value) = entry.field(field) else {
-        return Vec::new();
-    };
-    value
-        .values()
-        .into_iter()
-        .map(|(value, claim)| {
-            let (text, number, refs) = match value {
-                Value::Quantity(quantity) => {
-                    (String::new(), Some(quantity.base_value()), Vec::new())
-                }
-                Value::Number(number) => {
-                    (quantity::format_number(*number), Some(*number), Vec::new())
-                }
-                Value::Refs(references) => {
-                    let refs: Vec<usize> = references
-                        .iter()
-                        .filter_map(|reference| graph.by_id.get(&reference.target).copied())
-                        .collect();
-                    let titles: Vec<&str> = refs
-                        .iter()
-                        .map(|&target| graph.entries[target].title.as_str())
-                        .collect();
-                    (titles.join(", "), None, refs)
-                }
-                other => (plain_value(other), None, Vec::new()),
-            };
-            CellValue {
-                text,
-                number,
-                refs,
-                source: claim
-                    .and_then(|claim| claim.source.as_ref())
-                    .and_then(|source| graph.by_id.get(&source.target).copied()),
-                as_of: claim.and_then(|claim| claim.as_of),
-                note: claim.and_then(|claim| claim.note.clone()),
-            }
-        })
-        .collect()
-}
-
-/// A value as plain text (for tables, CSV and JSON).
-pub fn plain_value(value: &Value) -> String {
-    match value {
-        Value::String(text) | Value::Text(text) | Value::Enum(text) | Value::Url(text) => {
-            text.clone()
-        }
-        Value::Number(number) => quantity::format_number(*number),
-        Value::Quantity(quantity) => quantity.display(),
-        Value::Date(date) => date.display(),
-        Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_string(),
-        Value::Refs(references) => references
-            .iter()
-            .map(|reference| reference.target.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::List(items) => items.join("; "),
-    }
-}
-
-/// Puts every quantity of a column into one display unit chosen from all its values.
-fn normalise_column(
-    column: &mut ComparisonColumn,
-    column_index: usize,
-    cells: &mut [Vec<Vec<CellValue>>],
-    graph: &Graph,
-    rows: &[usize],
-) {
-    let dimension = rows
-        .iter()
-        .find_map(|&row| match graph.entries[row].field(&column.field) {
-            Some(FieldValue::Single(Value::Quantity(quantity))) => Some(quantity.unit.dimension),
-            Some(FieldValue::Claims(claims)) => {
-                claims.iter().find_map(|claim| match &claim.value {
-                    Value::Quantity(quantity) => Some(quantity.unit.dimension),
-                    _ => None,
-                })
-            }
-            _ => None,
-        });
-    let Some(dimension) = dimension else { return };
-    let base_values: Vec<f64> = cells
-        .iter()
-        .flat_map(|row| row[column_index].iter().filter_map(|cell| cell.number))
-        .collect();
-    let unit = quantity::choose_display_unit(dimension, &base_values);
-    column.unit = Some(unit.symbol);
-    for row in cells.iter_mut() {
-        for cell in &mut row[column_index] {
-            if let Some(base) = cell.number {
-                let in_unit = base / unit.factor;
-                cell.number = Some(in_unit);
-                cell.text = quantity::format_number(in_unit);
-            }
-        }
-    }
 }
 
 /// The global layout: every entry, seeded by the number of entries so the same graph always

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build_cache;
+pub mod comparison;
 pub mod config;
 pub mod derive;
 pub mod diagnostics;

@@ -44,6 +44,28 @@ pub enum Value {
     List(Vec<String>),
 }
 
+impl Value {
+    /// The value as plain text, for table cells, sort keys, CSV and JSON: numbers and
+    /// quantities in lode's number format, dates as displayed, refs as ids.
+    pub fn plain_text(&self) -> String {
+        match self {
+            Value::String(text) | Value::Text(text) | Value::Enum(text) | Value::Url(text) => {
+                text.clone()
+            }
+            Value::Number(number) => crate::quantity::format_number(*number),
+            Value::Quantity(quantity) => quantity.display(),
+            Value::Date(date) => date.display(),
+            Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_string(),
+            Value::Refs(references) => references
+                .iter()
+                .map(|reference| reference.target.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::List(items) => items.join("; "),
+        }
+    }
+}
+
 /// A value with the source it was read in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {

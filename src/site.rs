@@ -228,8 +228,7 @@ pub fn analyse(
     diagnostics.extend(validate_diagnostics);
     let (graph, link_diagnostics) = timings.time("link", || link::link(validated, files));
     diagnostics.extend(link_diagnostics);
-    let (derived, derive_diagnostics) = timings.time("derive", || derive::derive(&graph));
-    diagnostics.extend(derive_diagnostics);
+    let derived = timings.time("derive", || derive::derive(&graph));
     Analysis {
         config,
         discovered,

@@ -108,6 +108,8 @@ pub struct Graph {
     pub comparisons_intro: Option<Arc<SourceText>>,
     /// Resolved links of each intro (`_index.md` prose), by the intro's path.
     pub intro_links: BTreeMap<String, Vec<BodyLink>>,
+    /// The comparisons that passed their checks, by entry index (see [`crate::comparison`]).
+    pub comparisons: BTreeMap<usize, crate::comparison::CheckedComparison>,
 }
 
 impl Graph {
@@ -194,7 +196,7 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
         .collect();
     let intro_links = intro_links(&resolver, &intros, &mut diagnostics);
     let headings = scans.into_iter().map(|scan| scan.headings).collect();
-    let graph = Graph {
+    let mut graph = Graph {
         schemas,
         entries,
         by_id,
@@ -204,8 +206,12 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
         home,
         comparisons_intro,
         intro_links,
+        comparisons: BTreeMap::new(),
     };
     diagnostics.extend(orphan_warnings(&graph));
+    let (comparisons, comparison_diagnostics) = crate::comparison::check_comparisons(&graph);
+    graph.comparisons = comparisons;
+    diagnostics.extend(comparison_diagnostics);
     (graph, diagnostics)
 }
 

@@ -1,10 +1,10 @@
 //! Entry pages: an entry's body, infobox, timeline, sources and connections.
 
 use super::markdown::{BodyContext, body_to_html};
-use super::pages::{ComparisonView, comparison_view};
 use super::renderer::Renderer;
 use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
+use crate::comparison::{ComparisonView, comparison_view};
 use crate::derive::local_neighbourhood;
 use crate::diagnostics::Diagnostic;
 use crate::graph_svg::{SvgEdge, SvgNode, local_graph_svg};

@@ -1,21 +1,16 @@
 //! Machine-readable outputs: Atom feed, sitemap, search index, graph JSON, and data exports
-//! (JSON of the whole graph, CSV per kind, CSV and JSON per comparison).
+//! (JSON of the whole graph, CSV per kind; a comparison's CSV and JSON are written by
+//! [`crate::comparison`]).
 
 use super::{PageSink, RenderInput};
-use crate::derive::{ComparisonTable, Derived, plain_value};
+use crate::derive::Derived;
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
 use serde::Serialize;
-use serde_json::json;
 
 fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     sink.put(path, bytes)
         .map_err(|error| Diagnostic::error(path.to_string(), error))
-}
-
-fn to_json<T: Serialize>(value: &T, path: &str) -> Result<Vec<u8>, Diagnostic> {
-    serde_json::to_vec(value)
-        .map_err(|error| Diagnostic::error(path.to_string(), error.to_string()))
 }
 
 /// Atom feed, sitemap, robots.txt, whole-graph JSON and CSV per kind.
@@ -269,7 +264,7 @@ fn graph_export(graph: &Graph) -> Result<Vec<u8>, Diagnostic> {
                     .values()
                     .into_iter()
                     .map(|(value, claim)| ExportValue {
-                        value: plain_value(value),
+                        value: value.plain_text(),
                         source: claim
                             .and_then(|claim| claim.source.as_ref())
                             .map(|source| source.target.as_str()),
@@ -360,7 +355,7 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
                         value
                             .values()
                             .into_iter()
-                            .map(|(value, _)| plain_value(value))
+                            .map(|(value, _)| value.plain_text())
                             .collect::<Vec<_>>()
                             .join(" | ")
                     })
@@ -374,7 +369,7 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
     writer.into_inner().map_err(|error| error.to_string())
 }
 
-/// The data of every comparison (see [`write_comparison_data`]), in entry order; the first
+/// The data of every comparison (see [`crate::comparison::write_comparison_data`]), in entry order; the first
 /// error stops the rest, as for the pages of a split list.
 pub fn write_comparison_exports(
     input: &RenderInput,
@@ -384,73 +379,7 @@ pub fn write_comparison_exports(
         .derived
         .comparisons
         .values()
-        .try_for_each(|table| write_comparison_data(input.graph, table, sink))
-}
-
-/// `table.csv` and `table.json` beside a comparison page, with the same values as its table.
-pub fn write_comparison_data(
-    graph: &Graph,
-    table: &ComparisonTable,
-    sink: &dyn PageSink,
-) -> Result<(), Diagnostic> {
-    let entry = &graph.entries[table.entry];
-    let csv_path = format!("{}table.csv", entry.url_path);
-    let json_path = format!("{}table.json", entry.url_path);
-    let headers: Vec<String> = table
-        .columns
-        .iter()
-        .map(|column| match column.unit {
-            Some(unit) => format!("{} ({unit})", column.label),
-            None => column.label.clone(),
-        })
-        .collect();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["id".to_string(), "title".to_string()];
-    header.extend(headers.iter().cloned());
-    let csv_error = |error: csv::Error| Diagnostic::error(csv_path.clone(), error.to_string());
-    writer.write_record(&header).map_err(csv_error)?;
-    let mut rows_json = Vec::new();
-    for (&row, cells) in table.rows.iter().zip(&table.cells) {
-        let row_entry = &graph.entries[row];
-        let mut record = vec![row_entry.id.clone(), row_entry.title.clone()];
-        let mut cells_json = serde_json::Map::new();
-        for (column, values) in table.columns.iter().zip(cells) {
-            record.push(
-                values
-                    .iter()
-                    .map(|value| value.text.clone())
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-            );
-            let claims: Vec<serde_json::Value> = values
-                .iter()
-                .map(|value| {
-                    json!({
-                        "text": value.text, "number": value.number,
-                        "refs": value.refs.iter().map(|&target| graph.entries[target].id.clone()).collect::<Vec<_>>(),
-                        "source": value.source.map(|source| graph.entries[source].id.clone()),
-                        "as_of": value.as_of.as_ref().map(|date| date.iso()), "note": value.note,
-                    })
-                })
-                .collect();
-            cells_json.insert(column.field.clone(), serde_json::Value::Array(claims));
-        }
-        writer
-            .write_record(&record)
-            .map_err(|error| Diagnostic::error(csv_path.clone(), error.to_string()))?;
-        rows_json.push(json!({"id": row_entry.id, "title": row_entry.title, "cells": cells_json}));
-    }
-    let csv_bytes = writer
-        .into_inner()
-        .map_err(|error| Diagnostic::error(csv_path.clone(), error.to_string()))?;
-    put(sink, &csv_path, &csv_bytes)?;
-    let columns: Vec<serde_json::Value> = table
-        .columns
-        .iter()
-        .map(|column| json!({"field": column.field, "label": column.label, "unit": column.unit}))
-        .collect();
-    let document = json!({"title": entry.title, "columns": columns, "rows": rows_json});
-    put(sink, &json_path, &to_json(&document, &json_path)?)
+        .try_for_each(|table| crate::comparison::write_comparison_data(input.graph, table, sink))
 }
 
 /// A node of `graph/graph.json`.

@@ -129,7 +129,7 @@ fn sort_key(value: Option<&crate::model::Value>) -> String {
         Some(Value::Quantity(quantity)) => format!("{:020.6}", quantity.base_value()),
         Some(Value::Number(number)) => format!("{number:020.6}"),
         Some(Value::Date(date)) => date.iso(),
-        Some(other) => crate::derive::plain_value(other).to_lowercase(),
+        Some(other) => other.plain_text().to_lowercase(),
         None => String::new(),
     }
 }
