@@ -1,5 +1,6 @@
 //! Stage 5, **derive**: read-only views of the graph — backlinks and inverse relations, related
-//! entries, timelines, tag lists, comparison tables and the global layout.
+//! entries, timelines, tag lists, comparison tables (built by [`crate::comparison`]) and the
+//! global layout. Derive reports nothing: whatever could be wrong was checked by link.
 //!
 //! Everything here is computed once per build and shared by every page (render borrows it), so
 //! no page carries a copy of site-wide data. Nothing is quadratic in the number of entries.
