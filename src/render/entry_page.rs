@@ -65,15 +65,7 @@ impl Renderer<'_> {
             kind: entry.kind.clone(),
             kind_title: kind_schema
                 .map_or_else(|| kind_title(&entry.kind), |kind| kind.title.clone()),
-            kind_url: kind_schema
-                .map(|kind| format!("{root}{}/", kind.folder))
-                .unwrap_or_else(|| {
-                    if entry.kind == COMPARISON_KIND {
-                        format!("{root}comparisons/")
-                    } else {
-                        String::new()
-                    }
-                }),
+            kind_url: kind_index_url(graph, &entry.kind, &root),
             summary: entry.summary.clone().unwrap_or_default(),
             aliases: entry.aliases.clone(),
             date: entry.date.as_ref().map(views::date_view),
@@ -271,6 +263,16 @@ impl Renderer<'_> {
             }
         }
         local_graph_svg(&nodes, &edges, index as u64)
+    }
+}
+
+/// The relative URL of the index listing entries of `kind` (comparisons have their own; the
+/// top-level pages have none, so it is empty).
+fn kind_index_url(graph: &Graph, kind: &str, root: &str) -> String {
+    match graph.schemas.kinds.get(kind) {
+        Some(schema) => format!("{root}{}/", schema.folder),
+        None if kind == COMPARISON_KIND => format!("{root}comparisons/"),
+        None => String::new(),
     }
 }
 
