@@ -309,7 +309,7 @@ fn walk_sorted(
 }
 
 /// Hidden files, and the temporaries editors leave next to the files they edit.
-fn is_ignored_name(name: &str) -> bool {
+pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')

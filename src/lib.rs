@@ -22,6 +22,7 @@ pub mod parse;
 pub mod quantity;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod text;

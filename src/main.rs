@@ -42,11 +42,19 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Serve the site with live reload (not yet available).
+    /// Build the site into memory, serve it with live reload and rebuild on every change.
     Serve {
-        /// Port to listen on.
-        #[arg(long, default_value_t = 1111)]
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = lode::serve::DEFAULT_PORT)]
         port: u16,
+        /// Address to listen on; anything but a loopback address shows the site to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Scaffold a new entry of KIND (not yet available).
     New {
@@ -104,8 +112,30 @@ fn main() -> ExitCode {
             let options = options(common, None);
             finish(site::check(&options), format, timings, false)
         }
-        Command::Serve { .. } | Command::New { .. } | Command::Init { .. } | Command::Schema => {
+        Command::Serve {
+            common,
+            port,
+            bind,
+            open,
+        } => serve(common, port, bind, open),
+        Command::New { .. } | Command::Init { .. } | Command::Schema => {
             eprintln!("lode: this command is not yet available");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(common: CommonArgs, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+    let options = lode::serve::ServeOptions {
+        build: options(common, None),
+        bind,
+        port,
+        open,
+    };
+    match lode::serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
             ExitCode::from(2)
         }
     }

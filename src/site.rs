@@ -15,6 +15,7 @@ use crate::render::{self, PageSink, RenderInput};
 use crate::source::{BodySource, FoundFile, SourceFile};
 use crate::validate::{self, Validated};
 use crate::write::{self, WriteReport};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -345,22 +346,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         ..analysis.render_input(&files)
     };
     let sink = StagingSink(&staging);
-    match outcome
-        .timings
-        .time("templates", || render::templates::load(&input))
-    {
-        Ok(tera) => {
-            let entry_diagnostics = outcome.timings.time("render entries", || {
-                render::render_entry_pages(&input, &tera, &sink)
-            });
-            outcome.diagnostics.extend(entry_diagnostics);
-            let list_diagnostics = outcome.timings.time("render lists", || {
-                render::render_list_pages(&input, &tera, &sink)
-            });
-            outcome.diagnostics.extend(list_diagnostics);
-        }
-        Err(template_diagnostics) => outcome.diagnostics.extend(template_diagnostics),
-    }
+    render_timed(&input, &sink, &mut outcome);
     if outcome.has_errors() {
         staging.abandon();
     } else {
@@ -415,6 +401,59 @@ fn open_page_cache(
     )
 }
 
+/// A built site in memory: every file's bytes by path (`countries/russia/index.html`).
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// `lode serve`'s build: everything `build` checks and renders, into memory instead of the
+/// output folder (nothing is written, so no output folder is needed). The files, by path, come
+/// back only when the build has no errors: a server keeps its last good site otherwise.
+pub fn build_into_memory(
+    options: &BuildOptions,
+) -> Result<(Outcome, Option<SiteFiles>), SetupError> {
+    let files = DiskFiles::new(&options.root);
+    let config = load_config(&files, options)?;
+    let mut outcome = Outcome::default();
+    let analysis = analyse(
+        &files,
+        options,
+        config,
+        &mut outcome.timings,
+        &mut outcome.diagnostics,
+    );
+    outcome.entry_count = analysis.graph.entries.len();
+    let mut site = None;
+    if !outcome.has_errors() {
+        let sink = MemorySink::default();
+        render_timed(&analysis.render_input(&files), &sink, &mut outcome);
+        if !outcome.has_errors() {
+            site = Some(sink.into_files());
+        }
+    }
+    sort_diagnostics(&mut outcome.diagnostics);
+    Ok((outcome, site))
+}
+
+/// Loads the templates and renders every page of `input` into `sink`, timing each step and
+/// collecting its diagnostics in `outcome`.
+fn render_timed(input: &RenderInput, sink: &dyn PageSink, outcome: &mut Outcome) {
+    match outcome
+        .timings
+        .time("templates", || render::templates::load(input))
+    {
+        Ok(tera) => {
+            let entry_diagnostics = outcome.timings.time("render entries", || {
+                render::render_entry_pages(input, &tera, sink)
+            });
+            outcome.diagnostics.extend(entry_diagnostics);
+            let list_diagnostics = outcome.timings.time("render lists", || {
+                render::render_list_pages(input, &tera, sink)
+            });
+            outcome.diagnostics.extend(list_diagnostics);
+        }
+        Err(template_diagnostics) => outcome.diagnostics.extend(template_diagnostics),
+    }
+}
+
 /// The output folder: `--output`, else the configured one, relative to the root.
 pub fn resolve_output(options: &BuildOptions, config: &Config) -> PathBuf {
     match &options.output {
@@ -442,7 +481,16 @@ impl PageSink for StagingSink<'_> {
 #[derive(Debug, Default)]
 pub struct MemorySink {
     /// Files by path.
-    pub files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+    pub files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    /// The files put so far, by path (a poisoned lock still holds every file put before).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl PageSink for MemorySink {
