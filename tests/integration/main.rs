@@ -7,6 +7,7 @@ mod links;
 mod mistakes;
 mod pages;
 mod schema_errors;
+mod serve;
 mod support;
 mod timeline;
 mod writing;
