@@ -303,6 +303,19 @@ pub fn check_files(
 ) -> Result<Outcome, SetupError> {
     let config = load_config(files, options)?;
     let mut outcome = Outcome::default();
+    analyse_counted(files, options, config, &mut outcome);
+    sort_diagnostics(&mut outcome.diagnostics);
+    Ok(outcome)
+}
+
+/// [`analyse`], with its timings, diagnostics and entry count recorded in `outcome`: the
+/// opening every command shares.
+fn analyse_counted(
+    files: &dyn KnowledgeBaseFiles,
+    options: &BuildOptions,
+    config: Config,
+    outcome: &mut Outcome,
+) -> Analysis {
     let analysis = analyse(
         files,
         options,
@@ -311,8 +324,7 @@ pub fn check_files(
         &mut outcome.diagnostics,
     );
     outcome.entry_count = analysis.graph.entries.len();
-    sort_diagnostics(&mut outcome.diagnostics);
-    Ok(outcome)
+    analysis
 }
 
 /// `lode build`: check, render into a staging folder, and only if all went well, write.
@@ -326,14 +338,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         output: Some(output.clone()),
         ..Outcome::default()
     };
-    let analysis = analyse(
-        &files,
-        options,
-        config,
-        &mut outcome.timings,
-        &mut outcome.diagnostics,
-    );
-    outcome.entry_count = analysis.graph.entries.len();
+    let analysis = analyse_counted(&files, options, config, &mut outcome);
     if outcome.has_errors() {
         sort_diagnostics(&mut outcome.diagnostics);
         return Ok(outcome);
@@ -413,14 +418,7 @@ pub fn build_into_memory(
     let files = DiskFiles::new(&options.root);
     let config = load_config(&files, options)?;
     let mut outcome = Outcome::default();
-    let analysis = analyse(
-        &files,
-        options,
-        config,
-        &mut outcome.timings,
-        &mut outcome.diagnostics,
-    );
-    outcome.entry_count = analysis.graph.entries.len();
+    let analysis = analyse_counted(&files, options, config, &mut outcome);
     let mut site = None;
     if !outcome.has_errors() {
         let sink = MemorySink::default();

@@ -11,14 +11,7 @@
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
+        push_escaped(&mut out, character);
     }
     out
 }
@@ -32,17 +25,25 @@ pub fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
         match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '\t' | '\n' | '\r' => out.push(character),
             control if control.is_control() => out.push(' '),
-            other => out.push(other),
+            other => push_escaped(&mut out, other),
         }
     }
     out
+}
+
+/// Pushes `character` onto `out`, as an entity when it is one of the five characters that
+/// HTML and XML both give meaning to (`& < > " '`).
+fn push_escaped(out: &mut String, character: char) {
+    match character {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        other => out.push(other),
+    }
 }
 
 /// `text` cut after `max` characters, ending in "…" when it was cut (trailing space before

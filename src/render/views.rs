@@ -9,7 +9,6 @@ use crate::derive::{Derived, TimelineEvent};
 use crate::edtf::Edtf;
 use crate::link::Graph;
 use crate::model::{Claim, Entry, Value};
-use crate::text::escape_html;
 use serde::Serialize;
 
 /// A link to an entry.
@@ -320,16 +319,6 @@ pub fn value_view(graph: &Graph, value: &Value, root: &str) -> ValueView {
                 .collect(),
         },
     }
-}
-
-/// `<time datetime="2025-02-24">24 Feb 2025</time>`, for the comparison table until its
-/// markup moves into a template too.
-pub fn date_html(date: &Edtf) -> String {
-    format!(
-        "<time datetime=\"{}\">{}</time>",
-        escape_html(&date_datetime(date)),
-        escape_html(&date.display())
-    )
 }
 
 /// A machine-readable date for `<time datetime>`: the start of the date, which HTML accepts

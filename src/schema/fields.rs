@@ -283,21 +283,21 @@ fn read_enum_values(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<String>> {
     let values = match spec.get("values") {
-        Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
+        Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect(),
         _ => None,
     };
-    match values {
-        Some(values) if !values.is_empty() => Some(values),
-        _ => {
-            let diagnostic = error_at_value(
+    non_empty_or_reject(
+        values,
+        || {
+            error_at_value(
                 source,
                 &["fields", name, "type"],
                 format!("enum field `{name}` needs a list of `values`"),
             )
-            .help("add e.g. `values: [proposed, signed, stalled]`");
-            reject(diagnostics, diagnostic)
-        }
-    }
+            .help("add e.g. `values: [proposed, signed, stalled]`")
+        },
+        diagnostics,
+    )
 }
 
 /// A reference field's `to:`, one kind or a non-empty list of kinds.
@@ -309,20 +309,33 @@ fn read_target_kinds(
 ) -> Option<Vec<String>> {
     let kinds = match spec.get("to") {
         Some(Yaml::String(kind)) => Some(vec![kind.clone()]),
-        Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
+        Some(Yaml::Sequence(items)) => items.iter().map(scalar_text).collect(),
         _ => None,
     };
-    match kinds {
-        Some(kinds) if !kinds.is_empty() => Some(kinds),
-        _ => {
-            let diagnostic = error_at_value(
+    non_empty_or_reject(
+        kinds,
+        || {
+            error_at_value(
                 source,
                 &["fields", name, "type"],
                 format!("field `{name}` needs `to:`, the kind(s) it points at"),
             )
-            .help("add e.g. `to: country` or `to: [country, company]`");
-            reject(diagnostics, diagnostic)
-        }
+            .help("add e.g. `to: country` or `to: [country, company]`")
+        },
+        diagnostics,
+    )
+}
+
+/// `list` when it was read and is not empty; otherwise reports the diagnostic `error` makes
+/// and gives up on the option.
+fn non_empty_or_reject(
+    list: Option<Vec<String>>,
+    error: impl FnOnce() -> Diagnostic,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    match list {
+        Some(list) if !list.is_empty() => Some(list),
+        _ => reject(diagnostics, error()),
     }
 }
 
