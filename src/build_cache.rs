@@ -12,7 +12,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use xxhash_rust::xxh3::Xxh3;
+
+pub use bytes::Bytes;
 
 /// The folder, relative to the root.
 pub const CACHE_FOLDER: &str = ".lode-cache";
@@ -37,8 +40,9 @@ pub enum CacheError {
     Truncated,
 }
 
-/// One remembered output: the key it was made under and its bytes.
-type Remembered = (u64, Vec<u8>);
+/// One remembered output: the key it was made under and its bytes (shared, not copied, with
+/// the site a server holds).
+pub type Remembered = (u64, Bytes);
 
 /// Pages of the previous build (read only) and of this one (collected as they are rendered).
 #[derive(Debug, Default)]
@@ -46,6 +50,7 @@ pub struct PageCache {
     previous: HashMap<String, Remembered>,
     current: Mutex<BTreeMap<String, Remembered>>,
     fingerprint: u64,
+    reused: AtomicUsize,
 }
 
 impl PageCache {
@@ -56,35 +61,57 @@ impl PageCache {
             previous,
             current: Mutex::new(BTreeMap::new()),
             fingerprint,
+            reused: AtomicUsize::new(0),
         }
+    }
+
+    /// A cache whose previous pages are the `current` ones of another build (a server's
+    /// rebuilds hand their pages on in memory).
+    pub fn following(previous: BTreeMap<String, Remembered>, fingerprint: u64) -> Self {
+        PageCache::new(previous.into_iter().collect(), fingerprint)
+    }
+
+    /// How many outputs were reused rather than rendered so far.
+    pub fn reused_count(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
     }
 
     /// The key of an output made by `template` from `context` (its serialised data).
     pub fn key(&self, template: &str, context: &[u8]) -> u64 {
-        let mut hasher = Xxh3::new();
-        hasher.update(&self.fingerprint.to_le_bytes());
-        hasher.update(&(template.len() as u64).to_le_bytes());
-        hasher.update(template.as_bytes());
+        let mut hasher = self.key_hasher(template);
         hasher.update(context);
         hasher.digest()
     }
 
+    /// A hasher that has taken in the site fingerprint and `template`: feed it the context
+    /// (e.g. by serialising into a [`HashWriter`]) and digest it for the key.
+    pub fn key_hasher(&self, template: &str) -> Xxh3 {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.fingerprint.to_le_bytes());
+        hasher.update(&(template.len() as u64).to_le_bytes());
+        hasher.update(template.as_bytes());
+        hasher
+    }
+
     /// The previous build's bytes of `file`, if they were made under `key`.
-    pub fn reuse(&self, file: &str, key: u64) -> Option<Vec<u8>> {
+    pub fn reuse(&self, file: &str, key: u64) -> Option<Bytes> {
         match self.previous.get(file) {
-            Some((previous_key, bytes)) if *previous_key == key => Some(bytes.clone()),
+            Some((previous_key, bytes)) if *previous_key == key => {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                Some(bytes.clone())
+            }
             _ => None,
         }
     }
 
     /// Remembers `bytes` as this build's `file`, made under `key`.
-    pub fn remember(&self, file: &str, key: u64, bytes: &[u8]) {
+    pub fn remember(&self, file: &str, key: u64, bytes: Bytes) {
         // A poisoned lock only means another page panicked; the map itself is whole.
         let mut current = self
             .current
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        current.insert(file.to_string(), (key, bytes.to_vec()));
+        current.insert(file.to_string(), (key, bytes));
     }
 
     /// This build's pages, for the next build.
@@ -105,6 +132,21 @@ pub fn site_fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
         hasher.update(part);
     }
     hasher.digest()
+}
+
+/// An [`std::io::Write`] that hashes what is written: a context serialised into it is hashed
+/// without being held in memory.
+pub struct HashWriter<'h>(pub &'h mut Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where the pages file of the knowledge base at `root` lives.
@@ -163,7 +205,7 @@ pub fn decode(data: &[u8]) -> Result<HashMap<String, Remembered>, CacheError> {
         let file = reader.bytes()?;
         let file = String::from_utf8(file.to_vec()).map_err(|_| CacheError::Corrupt)?;
         let key = reader.u64()?;
-        let bytes = reader.bytes()?.to_vec();
+        let bytes = Bytes::copy_from_slice(reader.bytes()?);
         pages.insert(file, (key, bytes));
     }
     if reader.0.is_empty() {
@@ -229,8 +271,8 @@ mod tests {
 
     fn sample() -> BTreeMap<String, Remembered> {
         let mut pages = BTreeMap::new();
-        pages.insert("index.html".to_string(), (7, b"<html>".to_vec()));
-        pages.insert("a/index.html".to_string(), (9, Vec::new()));
+        pages.insert("index.html".to_string(), (7, Bytes::from_static(b"<html>")));
+        pages.insert("a/index.html".to_string(), (9, Bytes::new()));
         pages
     }
 
@@ -269,7 +311,10 @@ mod tests {
     fn a_page_is_reused_only_under_the_same_key() {
         let previous: HashMap<_, _> = sample().into_iter().collect();
         let cache = PageCache::new(previous, 1);
-        assert_eq!(cache.reuse("index.html", 7), Some(b"<html>".to_vec()));
+        assert_eq!(
+            cache.reuse("index.html", 7),
+            Some(Bytes::from_static(b"<html>"))
+        );
         assert_eq!(cache.reuse("index.html", 8), None);
         assert_eq!(cache.reuse("missing.html", 7), None);
     }

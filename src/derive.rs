@@ -86,16 +86,56 @@ const RELATED_FANOUT: usize = 64;
 
 /// Derives every view. Derive reports nothing: what could be wrong was checked by link.
 pub fn derive(graph: &Graph) -> Derived {
+    derive_reusing_layout(graph, &mut None)
+}
+
+/// A global layout remembered between builds: the hash of what it was computed from (the
+/// number of nodes and the undirected edges), and the positions.
+pub type RememberedLayout = Option<(u64, Vec<Point>)>;
+
+/// [`derive`], reusing `remembered`'s layout when the graph's shape is the one it was computed
+/// for (a body or title edit leaves the shape alone), and remembering this build's layout in
+/// it. The layout is a pure function of that shape, so reusing it changes no byte.
+pub fn derive_reusing_layout(graph: &Graph, remembered: &mut RememberedLayout) -> Derived {
     let neighbours = neighbours(graph);
+    let shape = layout_shape(graph.entries.len(), &neighbours);
+    let reusable = remembered
+        .take()
+        .filter(|(key, _)| *key == shape.key)
+        .map(|(_, layout)| layout);
     // The global layout is the single largest piece of work here and needs nothing else, so
     // it runs beside the rest.
     let (layout, mut derived) = rayon::join(
-        || global_layout(graph, &neighbours),
+        || reusable.unwrap_or_else(|| global_layout(graph.entries.len(), &shape.edges)),
         || derive_views(graph, &neighbours),
     );
+    *remembered = Some((shape.key, layout.clone()));
     derived.layout = layout;
     derived.neighbours = neighbours;
     derived
+}
+
+/// What the global layout is computed from, and its hash.
+struct LayoutShape {
+    edges: Vec<(usize, usize)>,
+    key: u64,
+}
+
+fn layout_shape(node_count: usize, neighbours: &[Vec<usize>]) -> LayoutShape {
+    let mut edges = Vec::new();
+    for (from, list) in neighbours.iter().enumerate() {
+        edges.extend(list.iter().filter(|&&to| to > from).map(|&to| (from, to)));
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&(node_count as u64).to_le_bytes());
+    for (from, to) in &edges {
+        hasher.update(&(*from as u64).to_le_bytes());
+        hasher.update(&(*to as u64).to_le_bytes());
+    }
+    LayoutShape {
+        edges,
+        key: hasher.digest(),
+    }
 }
 
 /// Everything but the layout.
@@ -412,16 +452,12 @@ fn entry_events(graph: &Graph, timeline: &[TimelineEvent]) -> Vec<Vec<usize>> {
 
 /// The global layout: every entry, seeded by the number of entries so the same graph always
 /// gets the same picture.
-fn global_layout(graph: &Graph, neighbours: &[Vec<usize>]) -> Vec<Point> {
-    let mut edges = Vec::new();
-    for (from, list) in neighbours.iter().enumerate() {
-        edges.extend(list.iter().filter(|&&to| to > from).map(|&to| (from, to)));
-    }
+fn global_layout(node_count: usize, edges: &[(usize, usize)]) -> Vec<Point> {
     layout::layout(&LayoutInput {
-        node_count: graph.entries.len(),
-        edges: &edges,
+        node_count,
+        edges,
         seed: 0x10de,
-        iterations: layout::default_iterations(graph.entries.len()),
+        iterations: layout::default_iterations(node_count),
     })
 }
 

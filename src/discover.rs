@@ -98,6 +98,96 @@ impl BodySource for DiskFiles {
     }
 }
 
+/// The files of a knowledge base on disk, with the content files' bytes held in memory between
+/// builds, so that a dev server reads again only the files its watcher says changed
+/// ([`HeldDiskFiles::forget`]). Discovery (the walk, templates, static files) is the disk's,
+/// every time.
+#[derive(Debug)]
+pub struct HeldDiskFiles {
+    disk: DiskFiles,
+    held: std::sync::Mutex<BTreeMap<String, std::sync::Arc<[u8]>>>,
+}
+
+impl HeldDiskFiles {
+    /// The knowledge base at `root`, nothing held yet.
+    pub fn new(root: &Path) -> Self {
+        HeldDiskFiles {
+            disk: DiskFiles::new(root),
+            held: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Forgets the held bytes of `changed` files (absolute paths) and of every file under a
+    /// changed folder; a path outside the root forgets everything.
+    pub fn forget(&mut self, changed: &[PathBuf]) {
+        let held = self
+            .held
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for path in changed {
+            let Ok(relative) = path.strip_prefix(&self.disk.root) else {
+                held.clear();
+                return;
+            };
+            let relative = display_relative(Path::new(""), relative);
+            let folder = format!("{relative}/");
+            held.retain(|held_path, _| *held_path != relative && !held_path.starts_with(&folder));
+        }
+    }
+
+    fn held_bytes(&self, path: &str) -> std::io::Result<std::sync::Arc<[u8]>> {
+        let lock = || {
+            self.held
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(bytes) = lock().get(path) {
+            return Ok(std::sync::Arc::clone(bytes));
+        }
+        let bytes: std::sync::Arc<[u8]> = std::fs::read(self.disk.root.join(path))?.into();
+        lock().insert(path.to_string(), std::sync::Arc::clone(&bytes));
+        Ok(bytes)
+    }
+}
+
+impl KnowledgeBaseFiles for HeldDiskFiles {
+    fn config_text(&self) -> std::io::Result<Option<String>> {
+        self.disk.config_text()
+    }
+
+    fn discover(&self, content_dir: &str) -> Discovered {
+        let discovered = self.disk.discover(content_dir);
+        // Files gone from the disk are dropped, so memory follows the knowledge base.
+        let present: std::collections::BTreeSet<&str> = discovered
+            .files
+            .iter()
+            .map(|file| file.path.as_str())
+            .collect();
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|path, _| present.contains(path.as_str()));
+        discovered
+    }
+
+    fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
+        let bytes = self.held_bytes(&found.path).map_err(|error| {
+            Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
+        })?;
+        SourceFile::from_bytes(found, bytes.to_vec())
+    }
+}
+
+impl BodySource for HeldDiskFiles {
+    fn file_text<'s>(&self, source: &'s SourceText) -> Result<Cow<'s, str>, Diagnostic> {
+        held_or_fetched_again(source, || {
+            self.held_bytes(&source.path)
+                .map(|bytes| bytes.to_vec())
+                .map_err(|error| error.to_string())
+        })
+    }
+}
+
 /// Walks `root/content_dir`, `root/templates` and `root/static`.
 fn discover(root: &Path, content_dir: &str) -> Discovered {
     let mut discovered = Discovered::default();

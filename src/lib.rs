@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod edtf;
 pub mod graph_svg;
+pub mod incremental;
 pub mod layout;
 pub mod link;
 pub mod model;

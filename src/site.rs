@@ -15,7 +15,7 @@ use crate::render::{self, PageSink, RenderInput};
 use crate::source::{BodySource, FoundFile, SourceFile};
 use crate::validate::{self, Validated};
 use crate::write::{self, WriteReport};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -221,21 +221,58 @@ pub fn analyse(
     timings: &mut Timings,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Analysis {
+    analyse_remembering(
+        files,
+        options,
+        config,
+        timings,
+        diagnostics,
+        &mut AnalysisMemo::default(),
+    )
+}
+
+/// [`analyse`], reusing what `memo` remembers of an earlier analysis where its inputs are
+/// unchanged (each file's validation, the global layout) and remembering this one's in it.
+pub fn analyse_remembering(
+    files: &dyn KnowledgeBaseFiles,
+    options: &BuildOptions,
+    config: Config,
+    timings: &mut Timings,
+    diagnostics: &mut Vec<Diagnostic>,
+    memo: &mut AnalysisMemo,
+) -> Analysis {
     let mut discovered = timings.time("discover", || files.discover(&config.content));
     diagnostics.append(&mut discovered.diagnostics);
     let found = std::mem::take(&mut discovered.files);
-    let (validated, validate_diagnostics) =
-        read_parse_validate(files, found, &config, options.drafts, timings);
+    let pass = ValidationPass {
+        files,
+        config: &config,
+        options,
+        memo: &mut memo.validated,
+    };
+    let (validated, validate_diagnostics) = pass.run(found, timings);
     diagnostics.extend(validate_diagnostics);
     let (graph, link_diagnostics) = timings.time("link", || link::link(validated, files));
     diagnostics.extend(link_diagnostics);
-    let derived = timings.time("derive", || derive::derive(&graph));
+    let derived = timings.time("derive", || {
+        derive::derive_reusing_layout(&graph, &mut memo.layout)
+    });
     Analysis {
         config,
         discovered,
         graph,
         derived,
     }
+}
+
+/// What an analysis remembers for the next one (see [`analyse_remembering`]); empty, it
+/// remembers nothing and the analysis is a clean one.
+#[derive(Default)]
+pub struct AnalysisMemo {
+    /// Each entry file's validation, by path, under the key of its inputs.
+    validated: HashMap<String, (u64, validate::FileResult)>,
+    /// The global layout.
+    layout: derive::RememberedLayout,
 }
 
 /// The read, parse and validate stages on the `found` files: the `_index.md` schemas first,
@@ -249,32 +286,114 @@ pub fn read_parse_validate(
     include_drafts: bool,
     timings: &mut Timings,
 ) -> (Validated, Vec<Diagnostic>) {
-    let (index_files, entry_files): (Vec<_>, Vec<_>) = found
-        .into_iter()
-        .partition(|file| validate::is_index_path(&file.content_path));
-    let (index_files, mut diagnostics) = timings.time("parse schemas", || {
-        let (sources, mut read_diagnostics) = read_all(files, &index_files);
-        let (parsed, parse_diagnostics) = parse::parse_all(sources);
-        read_diagnostics.extend(parse_diagnostics);
-        (parsed, read_diagnostics)
-    });
-    let validator = validate::Validator::new(&index_files, config, include_drafts);
-    let results = timings.time("read+parse+validate", || {
-        use rayon::prelude::*;
-        entry_files
-            .into_par_iter()
-            .map(|found| {
-                let file = files.read_source(&found).and_then(parse::parse_file);
-                match file {
-                    Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
-                    Err(diagnostic) => validate::FileResult::failed(diagnostic),
-                }
-            })
-            .collect()
-    });
-    let (validated, validate_diagnostics) = validator.finish(results);
-    diagnostics.extend(validate_diagnostics);
-    (validated, diagnostics)
+    let options = BuildOptions {
+        drafts: include_drafts,
+        ..BuildOptions::default()
+    };
+    let pass = ValidationPass {
+        files,
+        config,
+        options: &options,
+        memo: &mut HashMap::new(),
+    };
+    pass.run(found, timings)
+}
+
+/// One read+parse+validate pass, with the validations of an earlier pass to reuse.
+struct ValidationPass<'a> {
+    files: &'a dyn KnowledgeBaseFiles,
+    config: &'a Config,
+    options: &'a BuildOptions,
+    /// Each file's validation, by path, under the key of its inputs (see `validation_key`);
+    /// replaced by this pass's.
+    memo: &'a mut HashMap<String, (u64, validate::FileResult)>,
+}
+
+impl ValidationPass<'_> {
+    fn run(self, found: Vec<FoundFile>, timings: &mut Timings) -> (Validated, Vec<Diagnostic>) {
+        let files = self.files;
+        let (index_files, entry_files): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|file| validate::is_index_path(&file.content_path));
+        let (index_files, mut diagnostics) = timings.time("parse schemas", || {
+            let (sources, mut read_diagnostics) = read_all(files, &index_files);
+            let (parsed, parse_diagnostics) = parse::parse_all(sources);
+            read_diagnostics.extend(parse_diagnostics);
+            (parsed, read_diagnostics)
+        });
+        let schemas_key = self.schemas_key(&index_files);
+        let validator = validate::Validator::new(&index_files, self.config, self.options.drafts);
+        let previous = &*self.memo;
+        let keyed: Vec<(Option<(String, u64)>, validate::FileResult)> =
+            timings.time("read+parse+validate", || {
+                use rayon::prelude::*;
+                entry_files
+                    .into_par_iter()
+                    .map(|found| {
+                        let source = match files.read_source(&found) {
+                            Ok(source) => source,
+                            Err(diagnostic) => {
+                                return (None, validate::FileResult::failed(diagnostic));
+                            }
+                        };
+                        let key = validation_key(schemas_key, &source);
+                        if let Some((remembered_key, result)) = previous.get(&source.path)
+                            && *remembered_key == key
+                        {
+                            return (Some((source.path, key)), result.clone());
+                        }
+                        let path = source.path.clone();
+                        let result = match parse::parse_file(source) {
+                            Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
+                            Err(diagnostic) => validate::FileResult::failed(diagnostic),
+                        };
+                        (Some((path, key)), result)
+                    })
+                    .collect()
+            });
+        let mut remembered = HashMap::with_capacity(keyed.len());
+        let mut results = Vec::with_capacity(keyed.len());
+        for (key, result) in keyed {
+            if let Some((path, key)) = key {
+                remembered.insert(path, (key, result.clone()));
+            }
+            results.push(result);
+        }
+        *self.memo = remembered;
+        let (validated, validate_diagnostics) = validator.finish(results);
+        diagnostics.extend(validate_diagnostics);
+        (validated, diagnostics)
+    }
+
+    /// The hash of what every entry's validation depends on besides its own file: the
+    /// configuration, `--drafts` and `--base-url`, and every `_index.md`.
+    fn schemas_key(&self, index_files: &[parse::ParsedFile]) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut add = |bytes: &[u8]| {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        add(format!("{:?}", self.config).as_bytes());
+        add(&[u8::from(self.options.drafts)]);
+        add(self.options.base_url.as_deref().unwrap_or("").as_bytes());
+        for file in index_files {
+            add(file.source.path.as_bytes());
+            add(file.source.text.as_bytes());
+        }
+        hasher.digest()
+    }
+}
+
+/// The key of one entry file's validation: the shared inputs' hash and the file's own path and
+/// text.
+fn validation_key(schemas_key: u64, source: &SourceFile) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&schemas_key.to_le_bytes());
+    for part in [&source.path, &source.content_path, &source.text] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// Reads `files` (in parallel: several reads in flight suit a cold disk cache); unreadable
@@ -381,18 +500,7 @@ fn open_page_cache(
     if !options.use_cache {
         return (None, None);
     }
-    let input = analysis.render_input(files);
-    let globals = render::templates::globals_for_fingerprint(&input);
-    let mut parts: Vec<&[u8]> = vec![&globals];
-    for (path, bytes) in render::templates::built_in_templates() {
-        parts.push(path.as_bytes());
-        parts.push(bytes);
-    }
-    for file in analysis.discovered.templates.iter() {
-        parts.push(file.path.as_bytes());
-        parts.push(&file.bytes);
-    }
-    let fingerprint = build_cache::site_fingerprint(parts);
+    let fingerprint = site_fingerprint(analysis, files);
     let (previous, problem) = build_cache::load(&build_cache::pages_path(&options.root));
     let warning = problem.map(|problem| {
         Diagnostic::warning(
@@ -406,8 +514,26 @@ fn open_page_cache(
     )
 }
 
+/// What every page depends on besides its own context: the Tera globals, the built-in and
+/// the knowledge base's templates (and lode's version, mixed in by
+/// [`build_cache::site_fingerprint`]).
+pub fn site_fingerprint(analysis: &Analysis, files: &dyn BodySource) -> u64 {
+    let input = analysis.render_input(files);
+    let globals = render::templates::globals_for_fingerprint(&input);
+    let mut parts: Vec<&[u8]> = vec![&globals];
+    for (path, bytes) in render::templates::built_in_templates() {
+        parts.push(path.as_bytes());
+        parts.push(bytes);
+    }
+    for file in analysis.discovered.templates.iter() {
+        parts.push(file.path.as_bytes());
+        parts.push(&file.bytes);
+    }
+    build_cache::site_fingerprint(parts)
+}
+
 /// A built site in memory: every file's bytes by path (`countries/russia/index.html`).
-pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+pub type SiteFiles = BTreeMap<String, build_cache::Bytes>;
 
 /// `lode serve`'s build: everything `build` checks and renders, into memory instead of the
 /// output folder (nothing is written, so no output folder is needed). The files, by path, come
@@ -424,7 +550,8 @@ pub fn build_into_memory(
         let sink = MemorySink::default();
         render_timed(&analysis.render_input(&files), &sink, &mut outcome);
         if !outcome.has_errors() {
-            site = Some(sink.into_files());
+            let files = sink.into_files().into_iter();
+            site = Some(files.map(|(path, bytes)| (path, bytes.into())).collect());
         }
     }
     sort_diagnostics(&mut outcome.diagnostics);
@@ -433,7 +560,7 @@ pub fn build_into_memory(
 
 /// Loads the templates and renders every page of `input` into `sink`, timing each step and
 /// collecting its diagnostics in `outcome`.
-fn render_timed(input: &RenderInput, sink: &dyn PageSink, outcome: &mut Outcome) {
+pub(crate) fn render_timed(input: &RenderInput, sink: &dyn PageSink, outcome: &mut Outcome) {
     match outcome
         .timings
         .time("templates", || render::templates::load(input))

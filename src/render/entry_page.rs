@@ -1,7 +1,7 @@
 //! Entry pages: an entry's body, infobox, timeline, sources and connections.
 
 use super::markdown::{BodyContext, body_to_html};
-use super::renderer::Renderer;
+use super::renderer::{Late, PagePlace, Renderer};
 use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
 use crate::comparison::{ComparisonView, comparison_view};
@@ -36,16 +36,6 @@ impl Renderer<'_> {
         let derived = self.input.derived;
         let entry = &graph.entries[index];
         let root = root_prefix(&entry.url_path);
-        let text = self.input.bodies.file_text(&entry.source)?;
-        let body = body_to_html(
-            entry.source.body_of(&text),
-            &BodyContext {
-                graph,
-                links: &graph.body_links[index],
-                headings: &graph.headings[index],
-                root: &root,
-            },
-        );
         let mut footnotes = Footnotes::default();
         let fields = self.field_views(index, &root, &mut footnotes);
         let events = views::events_for(graph, derived, &derived.entry_events[index], &root);
@@ -79,7 +69,8 @@ impl Renderer<'_> {
                 })
                 .collect(),
             fields,
-            body,
+            // Filled in only if the page is rendered (see `Late`).
+            body: String::new(),
             toc: graph.headings[index]
                 .iter()
                 .filter(|heading| heading.level == 2 || heading.level == 3)
@@ -118,13 +109,39 @@ impl Renderer<'_> {
         } else {
             "entry.html"
         };
-        self.page(
+        let file = format!("{}index.html", entry.url_path);
+        let place = PagePlace {
             template,
-            &entry.url_path,
-            &entry.title,
-            entry.summary.as_deref().unwrap_or(""),
-            view,
-        )
+            root: &root,
+            path: &entry.url_path,
+            file: &file,
+            title: &entry.title,
+            description: entry.summary.as_deref().unwrap_or(""),
+        };
+        let late = Late {
+            key: body_key(graph, index, &root),
+            fill: Box::new(|view: &mut EntryView| {
+                view.body = self.body_html(index, &root)?;
+                Ok(())
+            }),
+        };
+        self.page_with_late_part(&place, view, late)
+    }
+
+    /// The entry's body as HTML (its file fetched again).
+    fn body_html(&self, index: usize, root: &str) -> Result<String, Diagnostic> {
+        let graph = self.graph();
+        let entry = &graph.entries[index];
+        let text = self.input.bodies.file_text(&entry.source)?;
+        Ok(body_to_html(
+            entry.source.body_of(&text),
+            &BodyContext {
+                graph,
+                links: &graph.body_links[index],
+                headings: &graph.headings[index],
+                root,
+            },
+        ))
     }
 
     fn field_views(&self, index: usize, root: &str, footnotes: &mut Footnotes) -> Vec<FieldView> {
@@ -264,6 +281,30 @@ impl Renderer<'_> {
         }
         local_graph_svg(&nodes, &edges, index as u64)
     }
+}
+
+/// The hash of everything [`body_to_html`] reads for entry `index`: the file's text (by its
+/// fingerprint), the root prefix, each link's offset, anchor and target's address and title,
+/// and the heading ids.
+fn body_key(graph: &Graph, index: usize, root: &str) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(&graph.entries[index].source.fingerprint.to_le_bytes());
+    add(root.as_bytes());
+    for link in &graph.body_links[index] {
+        let target = &graph.entries[link.target];
+        add(&(link.body_offset as u64).to_le_bytes());
+        add(link.anchor.as_deref().unwrap_or("\0").as_bytes());
+        add(target.url_path.as_bytes());
+        add(target.title.as_bytes());
+    }
+    for heading in &graph.headings[index] {
+        add(heading.id.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// The relative URL of the index listing entries of `kind` (comparisons have their own; the

@@ -32,6 +32,12 @@ use renderer::Renderer;
 pub trait PageSink: Sync {
     /// Accepts one file; `path` is relative to the output root, with `/`.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String>;
+
+    /// Accepts one file whose bytes are already shared (a page reused from an earlier build);
+    /// a sink that keeps files in memory holds them without copying.
+    fn put_shared(&self, path: &str, bytes: crate::build_cache::Bytes) -> Result<(), String> {
+        self.put(path, &bytes)
+    }
 }
 
 /// Everything render needs, borrowed.

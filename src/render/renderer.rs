@@ -71,53 +71,130 @@ impl Renderer<'_> {
         description: &str,
         page: T,
     ) -> Result<(), Diagnostic> {
-        let page = Page {
+        let place = PagePlace {
+            template,
             root,
             path,
+            file,
             title,
             description,
+        };
+        self.page_with_late_part(&place, page, Late::none())
+    }
+
+    /// Renders a page whose context gets one costly part (an entry's body HTML) only when the
+    /// page is really rendered: with a page cache, the key is the hash of the context without
+    /// that part plus `late.key`, the hash of everything the part is made from, so a page that
+    /// is reused never pays for it.
+    pub(super) fn page_with_late_part<T: Serialize>(
+        &self,
+        place: &PagePlace,
+        page: T,
+        late: Late<'_, T>,
+    ) -> Result<(), Diagnostic> {
+        let mut page = Page {
+            root: place.root,
+            path: place.path,
+            title: place.title,
+            description: place.description,
             page,
         };
+        let file = place.file;
         // The page's bytes are a pure function of this context and the site fingerprint.
-        let key = match self.input.page_cache {
-            Some(cache) => serde_json::to_vec(&page)
-                .ok()
-                .map(|context| (cache, cache.key(template, &context))),
-            None => None,
-        };
-        if let Some((cache, key)) = key
+        let key = self
+            .input
+            .page_cache
+            .map(|cache| (cache, context_key(cache, place.template, &page, late.key)));
+        if let Some((cache, Some(key))) = key
             && let Some(bytes) = cache.reuse(file, key)
         {
-            cache.remember(file, key, &bytes);
+            cache.remember(file, key, bytes.clone());
             return self
                 .sink
-                .put(file, &bytes)
+                .put_shared(file, bytes)
                 .map_err(|error| Diagnostic::error(file, error));
         }
+        (late.fill)(&mut page.page)?;
         let context = tera::Context::from_serialize(&page).map_err(|error| {
             Diagnostic::error(
-                format!("templates/{template}"),
+                format!("templates/{}", place.template),
                 format!("cannot build the page data: {error}"),
             )
         })?;
-        let html = self.tera.render(template, &context).map_err(|error| {
-            Diagnostic::error(
-                format!("templates/{template}"),
-                format!("rendering `{path}` failed: {error}"),
-            )
-        })?;
-        if let Some((cache, key)) = key {
-            cache.remember(file, key, html.as_bytes());
+        let html = self
+            .tera
+            .render(place.template, &context)
+            .map_err(|error| {
+                Diagnostic::error(
+                    format!("templates/{}", place.template),
+                    format!("rendering `{}` failed: {error}", place.path),
+                )
+            })?;
+        let bytes = crate::build_cache::Bytes::from(html.into_bytes());
+        let put = self
+            .sink
+            .put(file, &bytes)
+            .map_err(|error| Diagnostic::error(file, error));
+        if let Some((cache, Some(key))) = key {
+            cache.remember(file, key, bytes);
         }
-        self.sink
-            .put(file, html.as_bytes())
-            .map_err(|error| Diagnostic::error(file, error))
+        put
     }
 
     /// Rows (or events, or entries) per page of a long list.
     pub(super) fn page_size(&self) -> usize {
         self.input.config.page_size.get()
     }
+}
+
+/// Where a page goes and what its common context says.
+pub(super) struct PagePlace<'a> {
+    /// The template that renders it.
+    pub(super) template: &'a str,
+    /// `../` back to the site root.
+    pub(super) root: &'a str,
+    /// Its URL path (`countries/russia/`).
+    pub(super) path: &'a str,
+    /// Its file (`countries/russia/index.html`).
+    pub(super) file: &'a str,
+    /// Its title.
+    pub(super) title: &'a str,
+    /// Its description (meta tags).
+    pub(super) description: &'a str,
+}
+
+/// The part of a page's data filled in only when the page is rendered: `key` hashes all it
+/// is made from, `fill` makes it.
+pub(super) struct Late<'f, T> {
+    /// Hash of the part's inputs (0 when there is no such part).
+    pub(super) key: u64,
+    /// Puts the part into the page's data.
+    pub(super) fill: Box<dyn FnOnce(&mut T) -> Result<(), Diagnostic> + 'f>,
+}
+
+impl<T> Late<'_, T> {
+    /// No late part.
+    pub(super) fn none() -> Self {
+        Late {
+            key: 0,
+            fill: Box::new(|_| Ok(())),
+        }
+    }
+}
+
+/// The cache key of a page: the template, the context serialised straight into the hash, and
+/// the late part's key; `None` if the context cannot be serialised (the page is then rendered,
+/// and the same error is reported by Tera).
+fn context_key<P: Serialize>(
+    cache: &crate::build_cache::PageCache,
+    template: &str,
+    page: &P,
+    late_key: u64,
+) -> Option<u64> {
+    let mut hasher = cache.key_hasher(template);
+    serde_json::to_writer(crate::build_cache::HashWriter(&mut hasher), page).ok()?;
+    hasher.update(&late_key.to_le_bytes());
+    Some(hasher.digest())
 }
 
 /// Links to every entry of `kind`, in title order.

@@ -1,19 +1,22 @@
 //! The one seam between `lode serve` and the pipeline: [`Rebuild::rebuild`] turns "these files
 //! changed" into a new site in memory, or the diagnostics that stop it.
 //!
-//! Today every rebuild runs the whole pipeline of `site.rs` into memory; an incremental engine
-//! replaces the body of [`Rebuild::rebuild`] and keeps its signature. Nothing else in
-//! `serve/` (server, watcher, reload channel, overlay) knows how a rebuild is done.
+//! Each rebuild runs the [`crate::incremental::Engine`] on the knowledge base's files, of which
+//! only the changed ones are read again ([`HeldDiskFiles`]). Nothing else in `serve/` (server,
+//! watcher, reload channel, overlay) knows how a rebuild is done.
 
 use crate::diagnostics::{Diagnostic, count};
-use crate::site::{self, BuildOptions};
-use std::collections::BTreeMap;
+use crate::discover::HeldDiskFiles;
+use crate::incremental::Engine;
+use crate::site::{BuildOptions, SiteFiles};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Builds the site of one knowledge base into memory, again and again.
 pub struct Rebuild {
     options: BuildOptions,
+    files: HeldDiskFiles,
+    engine: Engine,
 }
 
 /// What one rebuild produced.
@@ -21,7 +24,7 @@ pub struct Rebuild {
 pub struct RebuildReport {
     /// Every file of the site by path (`countries/russia/index.html`), when the build had no
     /// errors; `None` when it failed (the server then keeps its last good site).
-    pub files: Option<BTreeMap<String, Vec<u8>>>,
+    pub files: Option<SiteFiles>,
     /// Every diagnostic, sorted, warnings included.
     pub diagnostics: Vec<Diagnostic>,
     /// A usage or configuration problem (`lode.yaml`), as `lode check` prints it.
@@ -36,18 +39,22 @@ impl Rebuild {
     /// A rebuild of the knowledge base `options` describe (`base_url` already set to where it
     /// is served).
     pub fn new(options: BuildOptions) -> Self {
-        Rebuild { options }
+        Rebuild {
+            files: HeldDiskFiles::new(&options.root),
+            options,
+            engine: Engine::new(),
+        }
     }
 
     /// Rebuilds after `changed` files (absolute paths; empty for the first build) changed.
-    pub fn rebuild(&mut self, _changed: &[PathBuf]) -> RebuildReport {
-        // The whole pipeline runs whatever changed: the incremental engine is for later.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> RebuildReport {
         let start = Instant::now();
-        match site::build_into_memory(&self.options) {
-            Ok((outcome, files)) => RebuildReport {
-                pages_rendered: files.as_ref().map_or(0, count_pages),
-                files,
-                diagnostics: outcome.diagnostics,
+        self.files.forget(changed);
+        match self.engine.build(&self.files, &self.options) {
+            Ok(build) => RebuildReport {
+                pages_rendered: build.pages_rendered,
+                files: build.files,
+                diagnostics: build.outcome.diagnostics,
                 setup_error: None,
                 elapsed: start.elapsed(),
             },
@@ -89,8 +96,4 @@ pub fn diagnostics_text(diagnostics: &[Diagnostic], colour: bool) -> String {
         .iter()
         .map(|diagnostic| format!("{}\n\n", diagnostic.render(colour)))
         .collect()
-}
-
-fn count_pages(files: &BTreeMap<String, Vec<u8>>) -> usize {
-    files.keys().filter(|path| path.ends_with(".html")).count()
 }

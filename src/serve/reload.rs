@@ -74,16 +74,12 @@ impl Shared {
 
     /// Serves `files` from now on (a good rebuild): a new version when any file differs, and
     /// the overlay goes away.
-    pub fn publish_good(&self, files: BTreeMap<String, Vec<u8>>) -> Published {
+    pub fn publish_good(&self, files: BTreeMap<String, Bytes>) -> Published {
         let current = self.site();
         let files_changed = count_changed(&current.files, &files);
         let mut version = current.version;
         if files_changed > 0 || version == 0 {
             version = next_version(current.version);
-            let files = files
-                .into_iter()
-                .map(|(path, bytes)| (path, Bytes::from(bytes)))
-                .collect();
             let mut guard = self
                 .site
                 .write()
@@ -133,10 +129,14 @@ fn next_version(previous: u64) -> u64 {
     now.max(previous + 1)
 }
 
-fn count_changed(old: &BTreeMap<String, Bytes>, new: &BTreeMap<String, Vec<u8>>) -> usize {
+fn count_changed(old: &BTreeMap<String, Bytes>, new: &BTreeMap<String, Bytes>) -> usize {
+    // A reused page shares its bytes with the last build: same pointer, no comparison needed.
+    let same = |old: &Bytes, new: &Bytes| {
+        (old.as_ptr() == new.as_ptr() && old.len() == new.len()) || old[..] == new[..]
+    };
     let changed_or_added = new
         .iter()
-        .filter(|(path, bytes)| old.get(*path).is_none_or(|old| old[..] != bytes[..]))
+        .filter(|(path, bytes)| old.get(*path).is_none_or(|old| !same(old, bytes)))
         .count();
     let removed = old.keys().filter(|path| !new.contains_key(*path)).count();
     changed_or_added + removed
@@ -146,10 +146,10 @@ fn count_changed(old: &BTreeMap<String, Bytes>, new: &BTreeMap<String, Vec<u8>>)
 mod tests {
     use super::*;
 
-    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, Bytes> {
         pairs
             .iter()
-            .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+            .map(|(path, text)| (path.to_string(), Bytes::from(text.as_bytes().to_vec())))
             .collect()
     }
 

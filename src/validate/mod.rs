@@ -55,7 +55,7 @@ pub fn is_index_path(content_path: &str) -> bool {
 /// What validating one entry file gives: the entry (if it has a title and id) and its
 /// diagnostics. A file in a folder that declares no kind is not validated at all; it is kept
 /// aside so that [`Validator::finish`] reports the folder once, at its first file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FileResult {
     /// The validated entry, if it had a title and a valid id.
     pub entry: Option<Entry>,
