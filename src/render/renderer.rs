@@ -163,13 +163,16 @@ pub(super) struct PagePlace<'a> {
     pub(super) description: &'a str,
 }
 
+/// Puts a page's late part into its data.
+pub(super) type FillLate<'f, T> = Box<dyn FnOnce(&mut T) -> Result<(), Diagnostic> + 'f>;
+
 /// The part of a page's data filled in only when the page is rendered: `key` hashes all it
 /// is made from, `fill` makes it.
 pub(super) struct Late<'f, T> {
     /// Hash of the part's inputs (0 when there is no such part).
     pub(super) key: u64,
     /// Puts the part into the page's data.
-    pub(super) fill: Box<dyn FnOnce(&mut T) -> Result<(), Diagnostic> + 'f>,
+    pub(super) fill: FillLate<'f, T>,
 }
 
 impl<T> Late<'_, T> {
