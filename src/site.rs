@@ -541,14 +541,21 @@ pub type SiteFiles = BTreeMap<String, build_cache::Bytes>;
 pub fn build_into_memory(
     options: &BuildOptions,
 ) -> Result<(Outcome, Option<SiteFiles>), SetupError> {
-    let files = DiskFiles::new(&options.root);
-    let config = load_config(&files, options)?;
+    build_files_into_memory(&DiskFiles::new(&options.root), options)
+}
+
+/// [`build_into_memory`] on `files` (the disk, or memory): a clean build, remembering nothing.
+pub fn build_files_into_memory(
+    files: &dyn KnowledgeBaseFiles,
+    options: &BuildOptions,
+) -> Result<(Outcome, Option<SiteFiles>), SetupError> {
+    let config = load_config(files, options)?;
     let mut outcome = Outcome::default();
-    let analysis = analyse_counted(&files, options, config, &mut outcome);
+    let analysis = analyse_counted(files, options, config, &mut outcome);
     let mut site = None;
     if !outcome.has_errors() {
         let sink = MemorySink::default();
-        render_timed(&analysis.render_input(&files), &sink, &mut outcome);
+        render_timed(&analysis.render_input(files), &sink, &mut outcome);
         if !outcome.has_errors() {
             let files = sink.into_files().into_iter();
             site = Some(files.map(|(path, bytes)| (path, bytes.into())).collect());

@@ -3,6 +3,7 @@
 
 mod atlas;
 mod field_types;
+mod incremental;
 mod links;
 mod mistakes;
 mod pages;
