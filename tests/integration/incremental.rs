@@ -131,7 +131,7 @@ impl Model {
             share: Some(seed % 50),
             founded: Some(2000 + seed % 20),
             neighbours: Vec::new(),
-            event_year: (seed % 2 == 0).then_some(2010 + seed % 10),
+            event_year: seed.is_multiple_of(2).then_some(2010 + seed % 10),
             words: vec![format!("word{seed}")],
             body_links: Vec::new(),
         });
