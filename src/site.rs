@@ -252,7 +252,9 @@ pub fn analyse_remembering(
     };
     let (validated, validate_diagnostics) = pass.run(found, timings);
     diagnostics.extend(validate_diagnostics);
-    let (graph, link_diagnostics) = timings.time("link", || link::link(validated, files));
+    let (graph, link_diagnostics) = timings.time("link", || {
+        link::link_remembering(validated, files, &mut memo.link)
+    });
     diagnostics.extend(link_diagnostics);
     let derived = timings.time("derive", || {
         derive::derive_reusing_layout(&graph, &mut memo.layout)
@@ -271,6 +273,8 @@ pub fn analyse_remembering(
 pub struct AnalysisMemo {
     /// Each entry file's validation, by path, under the key of its inputs.
     validated: HashMap<String, (u64, validate::FileResult)>,
+    /// The mention matcher and each body's scan.
+    link: link::LinkMemo,
     /// The global layout.
     layout: derive::RememberedLayout,
 }

@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use std::collections::BTreeSet;
 
 /// What one pass over a body found, before resolution.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct BodyScan {
     /// Headings in document order, with their ids.
     pub(super) headings: Vec<Heading>,
@@ -22,7 +22,7 @@ pub(super) struct BodyScan {
 }
 
 /// A link of a body as written: where, and to what.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct RawLink {
     body_offset: usize,
     length: usize,

@@ -16,14 +16,7 @@ pub(super) struct MentionMatcher {
 impl MentionMatcher {
     /// The matcher of every title and alias of four characters or more. Building it fails only
     /// past the automaton's limits (billions of states), which the caller reports.
-    pub(super) fn new(names: &NameIndex) -> Result<Self, aho_corasick::BuildError> {
-        let mut patterns: Vec<String> = names
-            .names
-            .keys()
-            .filter(|name| name.chars().count() >= 4)
-            .cloned()
-            .collect();
-        patterns.sort_unstable();
+    pub(super) fn new(patterns: Vec<String>) -> Result<Self, aho_corasick::BuildError> {
         let automaton = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
@@ -50,6 +43,28 @@ impl MentionMatcher {
             }
         }
     }
+}
+
+/// The patterns of the matcher: every title and alias of four characters or more, sorted.
+pub(super) fn patterns(names: &NameIndex) -> Vec<String> {
+    let mut patterns: Vec<String> = names
+        .names
+        .keys()
+        .filter(|name| name.chars().count() >= 4)
+        .cloned()
+        .collect();
+    patterns.sort_unstable();
+    patterns
+}
+
+/// The hash of `patterns`, under which a matcher (and the scans it made) are remembered.
+pub(super) fn patterns_key(patterns: &[String]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for pattern in patterns {
+        hasher.update(&(pattern.len() as u64).to_le_bytes());
+        hasher.update(pattern.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// The matcher, if it could be built; if not, a warning (in `diagnostics`) that unlinked
@@ -171,7 +186,7 @@ mod tests {
             names: [("russia".to_string(), vec![0])].into(),
             paths: Default::default(),
         };
-        let built = MentionMatcher::new(&names);
+        let built = MentionMatcher::new(patterns(&names));
         assert!(matcher_or_warning(built, "content", &mut diagnostics).is_some());
         assert_eq!(diagnostics.len(), 1);
     }

@@ -123,6 +123,25 @@ impl Graph {
 /// [`BodySource::file_text`]) once to scan them and once more to resolve their links, so no
 /// more than a few bodies are in memory at a time.
 pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagnostic>) {
+    link_remembering(validated, bodies, &mut LinkMemo::default())
+}
+
+/// What linking remembers for the next build: the mention matcher under the hash of its
+/// patterns, and each body's scan under the hash of the file's text and the matcher's patterns
+/// (a scan reads nothing else). Empty, it remembers nothing.
+#[derive(Default)]
+pub struct LinkMemo {
+    matcher: Option<(u64, Arc<MentionMatcher>)>,
+    scans: HashMap<String, (u64, BodyScan)>,
+}
+
+/// [`link`], reusing the matcher and the scans of unchanged bodies from `memo`, and
+/// remembering this build's in it.
+pub fn link_remembering(
+    validated: Validated,
+    bodies: &dyn BodySource,
+    memo: &mut LinkMemo,
+) -> (Graph, Vec<Diagnostic>) {
     let Validated {
         schemas,
         entries,
@@ -132,22 +151,50 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
     let names = NameIndex::new(&entries);
-    let matcher = match entries.first() {
-        Some(first) => mentions::matcher_or_warning(
-            MentionMatcher::new(&names),
+    let patterns = mentions::patterns(&names);
+    let matcher_key = mentions::patterns_key(&patterns);
+    let remembered_matcher = memo
+        .matcher
+        .take()
+        .filter(|(key, _)| *key == matcher_key)
+        .map(|(_, matcher)| matcher);
+    let matcher: Option<Arc<MentionMatcher>> = match (remembered_matcher, entries.first()) {
+        (Some(matcher), _) => Some(matcher),
+        (None, Some(first)) => mentions::matcher_or_warning(
+            MentionMatcher::new(patterns),
             mentions::content_folder(first),
             &mut diagnostics,
-        ),
+        )
+        .map(Arc::new),
         // No entries, nothing to mention.
-        None => None,
+        (None, None) => None,
     };
+    if let Some(matcher) = &matcher {
+        memo.matcher = Some((matcher_key, Arc::clone(matcher)));
+    }
     // First pass: every body's headings, links and mentions, so links can then be checked
     // against the headings of any entry.
+    let previous_scans = std::mem::take(&mut memo.scans);
     let scans: Vec<Result<BodyScan, Diagnostic>> = entries
         .par_iter()
         .map(|entry| {
+            let key = scan_key(matcher_key, entry.source.fingerprint);
+            if let Some((remembered, scan)) = previous_scans.get(&entry.source.path)
+                && *remembered == key
+            {
+                return Ok(scan.clone());
+            }
             let text = bodies.file_text(&entry.source)?;
-            Ok(scan_body(entry.source.body_of(&text), matcher.as_ref()))
+            Ok(scan_body(entry.source.body_of(&text), matcher.as_deref()))
+        })
+        .collect();
+    memo.scans = entries
+        .iter()
+        .zip(&scans)
+        .filter_map(|(entry, scan)| {
+            let scan = scan.as_ref().ok()?;
+            let key = scan_key(matcher_key, entry.source.fingerprint);
+            Some((entry.source.path.clone(), (key, scan.clone())))
         })
         .collect();
     let unreadable: Vec<bool> = scans.iter().map(Result::is_err).collect();
@@ -159,7 +206,7 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
         names: &names,
         scans: &scans,
         schemas: &schemas,
-        matcher: matcher.as_ref(),
+        matcher: matcher.as_deref(),
     };
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
@@ -213,6 +260,14 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
     graph.comparisons = comparisons;
     diagnostics.extend(comparison_diagnostics);
     (graph, diagnostics)
+}
+
+/// The key of a body's scan: the matcher's patterns and the file's text, by their hashes.
+fn scan_key(matcher_key: u64, fingerprint: u64) -> u64 {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&matcher_key.to_le_bytes());
+    bytes[8..].copy_from_slice(&fingerprint.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&bytes)
 }
 
 /// Scans in entry order (an unreadable body scans as empty) and the read errors.

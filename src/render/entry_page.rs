@@ -97,7 +97,8 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&other| entry_link(graph, other, &root))
                 .collect(),
-            local_graph: self.local_graph(index, &root),
+            // Filled in only if the page is rendered (see `Late`).
+            local_graph: String::new(),
             events: views::group_by_year(events),
             sources,
             comparison,
@@ -118,10 +119,17 @@ impl Renderer<'_> {
             title: &entry.title,
             description: entry.summary.as_deref().unwrap_or(""),
         };
+        // The body and the local graph are the costly parts of an entry page: they are made
+        // only if the page is rendered, and stand in its key by the hash of their inputs.
+        let local_graph = self.local_graph_input(index, &root);
         let late = Late {
-            key: body_key(graph, index, &root),
+            key: body_key(graph, index, &root) ^ local_graph_key(&local_graph).rotate_left(1),
             fill: Box::new(|view: &mut EntryView| {
                 view.body = self.body_html(index, &root)?;
+                view.local_graph = match local_graph {
+                    Some((nodes, edges, seed)) => local_graph_svg(&nodes, &edges, seed),
+                    None => String::new(),
+                };
                 Ok(())
             }),
         };
@@ -232,12 +240,14 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn local_graph(&self, index: usize, root: &str) -> String {
+    /// What the entry's local graph is drawn from: its nodes, its edges and the layout's
+    /// seed; `None` when it has no neighbour (no graph is drawn).
+    fn local_graph_input(&self, index: usize, root: &str) -> Option<LocalGraphInput> {
         let graph = self.graph();
         let derived = self.input.derived;
         let chosen = local_neighbourhood(index, &derived.neighbours, LOCAL_GRAPH_LIMIT);
         if chosen.len() < 2 {
-            return String::new();
+            return None;
         }
         let nodes: Vec<SvgNode> = chosen
             .iter()
@@ -279,8 +289,39 @@ impl Renderer<'_> {
                 });
             }
         }
-        local_graph_svg(&nodes, &edges, index as u64)
+        // Seeded by the entry's id, not its position: adding an entry shifts positions, and
+        // would otherwise redraw (and re-render) every later entry's local graph.
+        let seed = xxhash_rust::xxh3::xxh3_64(graph.entries[index].id.as_bytes());
+        Some((nodes, edges, seed))
     }
+}
+
+/// A local graph's nodes, edges and layout seed.
+type LocalGraphInput = (Vec<SvgNode>, Vec<SvgEdge>, u64);
+
+/// The hash of everything [`local_graph_svg`] reads (0 for no graph).
+fn local_graph_key(input: &Option<LocalGraphInput>) -> u64 {
+    let Some((nodes, edges, seed)) = input else {
+        return 0;
+    };
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(&seed.to_le_bytes());
+    for node in nodes {
+        add(node.title.as_bytes());
+        add(node.kind.as_bytes());
+        add(node.href.as_bytes());
+        add(&[u8::from(node.is_center)]);
+    }
+    for edge in edges {
+        add(&(edge.from as u64).to_le_bytes());
+        add(&(edge.to as u64).to_le_bytes());
+        add(edge.label.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// The hash of everything [`body_to_html`] reads for entry `index`: the file's text (by its
