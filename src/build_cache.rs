@@ -24,7 +24,7 @@ const PAGES_FILE: &str = "pages.bin";
 /// First bytes of the file: tells a lode cache from anything else.
 const MAGIC: &[u8; 11] = b"LODE-CACHE\n";
 /// Bumped whenever the layout of the file changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Why a cache file was not used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -40,9 +40,42 @@ pub enum CacheError {
     Truncated,
 }
 
-/// One remembered output: the key it was made under and its bytes (shared, not copied, with
-/// the site a server holds).
-pub type Remembered = (u64, Bytes);
+/// One remembered output: the key it was made under, and what it was.
+pub type Remembered = (u64, Output);
+
+/// A remembered output: its bytes (a server holds the site in memory, and shares them), or
+/// only its length and hash (a build on disk, whose output folder holds the bytes; reusing the
+/// page means proving the file there is still that one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// The bytes themselves.
+    Bytes(Bytes),
+    /// The length and xxh3 hash of the bytes.
+    Digest {
+        /// Length in bytes.
+        length: u64,
+        /// xxh3 of the bytes.
+        hash: u64,
+    },
+}
+
+impl Output {
+    /// The digest of `bytes`.
+    pub fn digest_of(bytes: &[u8]) -> Output {
+        Output::Digest {
+            length: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+
+    /// This output as a digest.
+    pub fn to_digest(&self) -> (u64, u64) {
+        match self {
+            Output::Bytes(bytes) => (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(bytes)),
+            Output::Digest { length, hash } => (*length, *hash),
+        }
+    }
+}
 
 /// Pages of the previous build (read only) and of this one (collected as they are rendered).
 #[derive(Debug, Default)]
@@ -51,6 +84,8 @@ pub struct PageCache {
     current: Mutex<BTreeMap<String, Remembered>>,
     fingerprint: u64,
     reused: AtomicUsize,
+    /// Remember digests rather than bytes (a build on disk).
+    digests_only: bool,
 }
 
 impl PageCache {
@@ -62,6 +97,15 @@ impl PageCache {
             current: Mutex::new(BTreeMap::new()),
             fingerprint,
             reused: AtomicUsize::new(0),
+            digests_only: false,
+        }
+    }
+
+    /// A cache for a build on disk: this build's outputs are remembered by digest only.
+    pub fn on_disk(previous: HashMap<String, Remembered>, fingerprint: u64) -> Self {
+        PageCache {
+            digests_only: true,
+            ..PageCache::new(previous, fingerprint)
         }
     }
 
@@ -93,25 +137,38 @@ impl PageCache {
         hasher
     }
 
-    /// The previous build's bytes of `file`, if they were made under `key`.
-    pub fn reuse(&self, file: &str, key: u64) -> Option<Bytes> {
+    /// The previous build's output of `file`, if it was made under `key`. The caller reuses
+    /// it (then calls [`PageCache::reused`]) or, if a digest cannot be proved, renders.
+    pub fn reuse(&self, file: &str, key: u64) -> Option<Output> {
         match self.previous.get(file) {
-            Some((previous_key, bytes)) if *previous_key == key => {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                Some(bytes.clone())
-            }
+            Some((previous_key, output)) if *previous_key == key => Some(output.clone()),
             _ => None,
         }
     }
 
+    /// Records that `file` was reused as `output`, made under `key`.
+    pub fn reused(&self, file: &str, key: u64, output: Output) {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.remember_output(file, key, output);
+    }
+
     /// Remembers `bytes` as this build's `file`, made under `key`.
     pub fn remember(&self, file: &str, key: u64, bytes: Bytes) {
+        let output = if self.digests_only {
+            Output::digest_of(&bytes)
+        } else {
+            Output::Bytes(bytes)
+        };
+        self.remember_output(file, key, output);
+    }
+
+    fn remember_output(&self, file: &str, key: u64, output: Output) {
         // A poisoned lock only means another page panicked; the map itself is whole.
         let mut current = self
             .current
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        current.insert(file.to_string(), (key, bytes));
+        current.insert(file.to_string(), (key, output));
     }
 
     /// This build's pages, for the next build.
@@ -164,16 +221,32 @@ fn header() -> Vec<u8> {
     out
 }
 
+/// What the cache says of the build that wrote it, besides its pages: enough to tell that
+/// nothing changed since, and to say so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    /// The hash of every input of that build (see `site::inputs_key`).
+    pub inputs: u64,
+    /// Entries it built.
+    pub entries: u64,
+    /// Warnings it reported.
+    pub warnings: u64,
+}
+
 /// The file's bytes for `pages`: header, checksum of the body, body.
-pub fn encode(pages: &BTreeMap<String, Remembered>) -> Vec<u8> {
+pub fn encode(summary: &BuildSummary, pages: &BTreeMap<String, Remembered>) -> Vec<u8> {
     let mut body = Vec::new();
+    for number in [summary.inputs, summary.entries, summary.warnings] {
+        body.extend_from_slice(&number.to_le_bytes());
+    }
     body.extend_from_slice(&(pages.len() as u64).to_le_bytes());
-    for (file, (key, bytes)) in pages {
+    for (file, (key, output)) in pages {
+        let (length, hash) = output.to_digest();
         body.extend_from_slice(&(file.len() as u64).to_le_bytes());
         body.extend_from_slice(file.as_bytes());
         body.extend_from_slice(&key.to_le_bytes());
-        body.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        body.extend_from_slice(bytes);
+        body.extend_from_slice(&length.to_le_bytes());
+        body.extend_from_slice(&hash.to_le_bytes());
     }
     let mut out = header();
     out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
@@ -182,7 +255,7 @@ pub fn encode(pages: &BTreeMap<String, Remembered>) -> Vec<u8> {
 }
 
 /// Reads back what [`encode`] wrote; anything else is an error, never a partial cache.
-pub fn decode(data: &[u8]) -> Result<HashMap<String, Remembered>, CacheError> {
+pub fn decode(data: &[u8]) -> Result<(BuildSummary, HashMap<String, Remembered>), CacheError> {
     let header = header();
     if data.len() < header.len() {
         return Err(if header.starts_with(data) {
@@ -199,17 +272,23 @@ pub fn decode(data: &[u8]) -> Result<HashMap<String, Remembered>, CacheError> {
     if xxhash_rust::xxh3::xxh3_64(reader.0) != checksum {
         return Err(CacheError::Corrupt);
     }
+    let summary = BuildSummary {
+        inputs: reader.u64()?,
+        entries: reader.u64()?,
+        warnings: reader.u64()?,
+    };
     let count = reader.u64()?;
     let mut pages = HashMap::new();
     for _ in 0..count {
         let file = reader.bytes()?;
         let file = String::from_utf8(file.to_vec()).map_err(|_| CacheError::Corrupt)?;
         let key = reader.u64()?;
-        let bytes = Bytes::copy_from_slice(reader.bytes()?);
-        pages.insert(file, (key, bytes));
+        let length = reader.u64()?;
+        let hash = reader.u64()?;
+        pages.insert(file, (key, Output::Digest { length, hash }));
     }
     if reader.0.is_empty() {
-        Ok(pages)
+        Ok((summary, pages))
     } else {
         Err(CacheError::Corrupt)
     }
@@ -241,27 +320,37 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Loads the previous build's pages from `path`. No file is an empty cache; an unreadable or
-/// invalid one is an empty cache and a message for the warning the caller reports.
-pub fn load(path: &Path) -> (HashMap<String, Remembered>, Option<String>) {
+/// The previous build's pages and summary as loaded from `path`: none when there is no file;
+/// an unreadable or invalid file is none too, and a message for the warning the caller reports.
+pub type Loaded = (
+    Option<(BuildSummary, HashMap<String, Remembered>)>,
+    Option<String>,
+);
+
+/// Loads the previous build's pages from `path` (see [`Loaded`]).
+pub fn load(path: &Path) -> Loaded {
     match std::fs::read(path) {
         Ok(data) => match decode(&data) {
-            Ok(pages) => (pages, None),
-            Err(error) => (HashMap::new(), Some(error.to_string())),
+            Ok(loaded) => (Some(loaded), None),
+            Err(error) => (None, Some(error.to_string())),
         },
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => (HashMap::new(), None),
-        Err(error) => (HashMap::new(), Some(error.to_string())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => (None, None),
+        Err(error) => (None, Some(error.to_string())),
     }
 }
 
 /// Writes `pages` to `path` atomically (a temporary file beside it, then a rename), creating
 /// the folder, which holds a `.gitignore` so the cache is never committed.
-pub fn store(path: &Path, pages: &BTreeMap<String, Remembered>) -> std::io::Result<()> {
+pub fn store(
+    path: &Path,
+    summary: &BuildSummary,
+    pages: &BTreeMap<String, Remembered>,
+) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     std::fs::write(folder.join(".gitignore"), "*\n")?;
     let temporary = path.with_extension("tmp");
-    std::fs::write(&temporary, encode(pages))?;
+    std::fs::write(&temporary, encode(summary, pages))?;
     std::fs::rename(&temporary, path)
 }
 
@@ -271,21 +360,26 @@ mod tests {
 
     fn sample() -> BTreeMap<String, Remembered> {
         let mut pages = BTreeMap::new();
-        pages.insert("index.html".to_string(), (7, Bytes::from_static(b"<html>")));
-        pages.insert("a/index.html".to_string(), (9, Bytes::new()));
+        pages.insert("index.html".to_string(), (7, Output::digest_of(b"<html>")));
+        pages.insert("a/index.html".to_string(), (9, Output::digest_of(b"")));
         pages
     }
 
     #[test]
     fn what_is_encoded_decodes_to_the_same_pages() {
-        let decoded = decode(&encode(&sample())).expect("decodes");
+        let summary = BuildSummary {
+            inputs: 1,
+            entries: 2,
+            warnings: 3,
+        };
+        let decoded = decode(&encode(&summary, &sample())).expect("decodes");
         let expected: HashMap<_, _> = sample().into_iter().collect();
-        assert_eq!(decoded, expected);
+        assert_eq!(decoded, (summary, expected));
     }
 
     #[test]
     fn a_truncated_cache_is_refused() {
-        let data = encode(&sample());
+        let data = encode(&BuildSummary::default(), &sample());
         for length in [0, 5, data.len() - 1] {
             assert!(decode(&data[..length]).is_err(), "length {length}");
         }
@@ -293,7 +387,7 @@ mod tests {
 
     #[test]
     fn a_flipped_byte_is_refused() {
-        let mut data = encode(&sample());
+        let mut data = encode(&BuildSummary::default(), &sample());
         let last = data.len() - 1;
         data[last] ^= 1;
         assert_eq!(decode(&data), Err(CacheError::Corrupt));
@@ -313,7 +407,7 @@ mod tests {
         let cache = PageCache::new(previous, 1);
         assert_eq!(
             cache.reuse("index.html", 7),
-            Some(Bytes::from_static(b"<html>"))
+            Some(Output::digest_of(b"<html>"))
         );
         assert_eq!(cache.reuse("index.html", 8), None);
         assert_eq!(cache.reuse("missing.html", 7), None);

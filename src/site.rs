@@ -153,6 +153,9 @@ pub struct Outcome {
     pub entry_count: usize,
     /// Output folder (build only).
     pub output: Option<PathBuf>,
+    /// Set when the build cache showed nothing changed since the last build, which reported
+    /// this many warnings: nothing was analysed or written.
+    pub nothing_changed: Option<usize>,
 }
 
 impl Outcome {
@@ -451,6 +454,11 @@ fn analyse_counted(
 }
 
 /// `lode build`: check, render into a staging folder, and only if all went well, write.
+///
+/// With the build cache (`use_cache`), a build whose inputs hash to the last one's, with every
+/// output file still there at its length, stops at once ([`Outcome::nothing_changed`]); any
+/// other build reuses each page whose key is unchanged and whose file in the output folder is
+/// still the one remembered.
 pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     let files = DiskFiles::new(&options.root);
     let config = load_config(&files, options)?;
@@ -461,16 +469,32 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         output: Some(output.clone()),
         ..Outcome::default()
     };
+    let cache = options
+        .use_cache
+        .then(|| open_build_cache(options, &files, &config, &output));
+    if let Some(cache) = &cache
+        && let Some(summary) = cache.unchanged
+    {
+        outcome.entry_count = summary.entries as usize;
+        outcome.nothing_changed = Some(summary.warnings as usize);
+        return Ok(outcome);
+    }
     let analysis = analyse_counted(&files, options, config, &mut outcome);
     if outcome.has_errors() {
         sort_diagnostics(&mut outcome.diagnostics);
         return Ok(outcome);
     }
     let staging = write::prepare(&output)?;
-    let (page_cache, cache_warning) = open_page_cache(options, &analysis, &files);
-    outcome.diagnostics.extend(cache_warning);
+    let page_cache = cache.map(|cache| {
+        outcome.diagnostics.extend(cache.warning);
+        let fingerprint = site_fingerprint(&analysis, &files);
+        (
+            build_cache::PageCache::on_disk(cache.previous, fingerprint),
+            cache.inputs,
+        )
+    });
     let input = RenderInput {
-        page_cache: page_cache.as_ref(),
+        page_cache: page_cache.as_ref().map(|(cache, _)| cache),
         ..analysis.render_input(&files)
     };
     let sink = StagingSink(&staging);
@@ -480,9 +504,14 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     } else {
         let report = outcome.timings.time("write", || staging.commit())?;
         outcome.written = Some(report);
-        if let Some(cache) = page_cache {
+        if let Some((cache, inputs)) = page_cache {
+            let summary = build_cache::BuildSummary {
+                inputs,
+                entries: outcome.entry_count as u64,
+                warnings: crate::diagnostics::count(&outcome.diagnostics).1 as u64,
+            };
             let path = build_cache::pages_path(&options.root);
-            if let Err(error) = build_cache::store(&path, &cache.into_current()) {
+            if let Err(error) = build_cache::store(&path, &summary, &cache.into_current()) {
                 outcome.diagnostics.push(Diagnostic::warning(
                     build_cache::CACHE_FOLDER,
                     format!("cannot write the build cache: {error}"),
@@ -494,28 +523,105 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     Ok(outcome)
 }
 
-/// The page cache of this build (when asked for): the previous build's pages from disk, and a
-/// warning if they could not be trusted.
-fn open_page_cache(
+/// The build cache as this build opens it.
+struct OpenedCache {
+    /// The hash of this build's inputs.
+    inputs: u64,
+    /// The last build's summary, when nothing changed since and its output is whole.
+    unchanged: Option<build_cache::BuildSummary>,
+    /// The last build's pages (empty when there was no usable cache).
+    previous: HashMap<String, build_cache::Remembered>,
+    /// Why the cache could not be used, if it was there but unreadable.
+    warning: Option<Diagnostic>,
+}
+
+fn open_build_cache(
     options: &BuildOptions,
-    analysis: &Analysis,
     files: &DiskFiles,
-) -> (Option<build_cache::PageCache>, Option<Diagnostic>) {
-    if !options.use_cache {
-        return (None, None);
-    }
-    let fingerprint = site_fingerprint(analysis, files);
-    let (previous, problem) = build_cache::load(&build_cache::pages_path(&options.root));
+    config: &Config,
+    output: &Path,
+) -> OpenedCache {
+    let inputs = inputs_key(files, config, options, output);
+    let (loaded, problem) = build_cache::load(&build_cache::pages_path(&options.root));
     let warning = problem.map(|problem| {
         Diagnostic::warning(
             build_cache::CACHE_FOLDER,
             format!("build cache unreadable, rebuilding: {problem}"),
         )
+        .help(
+            "the cache is only an accelerator: it is rebuilt, and `.lode-cache/` is safe to delete",
+        )
     });
-    (
-        Some(build_cache::PageCache::new(previous, fingerprint)),
+    let (summary, previous) = loaded.unwrap_or_default();
+    let unchanged = (summary.inputs == inputs
+        && !previous.is_empty()
+        && every_output_is_there(output, &previous))
+    .then_some(summary);
+    OpenedCache {
+        inputs,
+        unchanged,
+        previous,
         warning,
-    )
+    }
+}
+
+/// Whether every remembered output is in `output` with its remembered length (a file deleted
+/// or rewritten to another length there makes the next build a real one).
+fn every_output_is_there(output: &Path, pages: &HashMap<String, build_cache::Remembered>) -> bool {
+    use rayon::prelude::*;
+    pages.par_iter().all(|(file, (_, remembered))| {
+        let (length, _) = remembered.to_digest();
+        std::fs::metadata(output.join(file))
+            .is_ok_and(|metadata| metadata.is_file() && metadata.len() == length)
+    })
+}
+
+/// The hash of everything a build reads: lode's version, the options, `lode.yaml` (as
+/// loaded), and the path and bytes of every content file, template and static file. A file
+/// that cannot be read makes the key unique, so the build runs and reports it.
+fn inputs_key(files: &DiskFiles, config: &Config, options: &BuildOptions, output: &Path) -> u64 {
+    use rayon::prelude::*;
+    let discovered = files.discover(&config.content);
+    let file_hashes: Vec<u64> = discovered
+        .files
+        .par_iter()
+        .map(|found| match files.read_source(found) {
+            Ok(source) => {
+                let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+                hasher.update(source.path.as_bytes());
+                hasher.update(&[0]);
+                hasher.update(source.text.as_bytes());
+                hasher.digest()
+            }
+            Err(_) => rand_like_unique(),
+        })
+        .collect();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(env!("CARGO_PKG_VERSION").as_bytes());
+    add(format!("{config:?}").as_bytes());
+    add(&[u8::from(options.drafts)]);
+    add(output.to_string_lossy().as_bytes());
+    add(&(discovered.diagnostics.len() as u64).to_le_bytes());
+    for hash in file_hashes {
+        add(&hash.to_le_bytes());
+    }
+    for file in discovered.templates.iter().chain(&discovered.static_files) {
+        add(file.path.as_bytes());
+        add(&file.bytes);
+    }
+    hasher.digest()
+}
+
+/// A key no earlier build can have had (the current time in nanoseconds, hashed).
+fn rand_like_unique() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    xxhash_rust::xxh3::xxh3_64(&now.to_le_bytes())
 }
 
 /// What every page depends on besides its own context: the Tera globals, the built-in and
@@ -610,6 +716,12 @@ struct StagingSink<'a>(&'a write::Staging);
 impl PageSink for StagingSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
         self.0.put(path, bytes).map_err(|error| error.to_string())
+    }
+
+    fn keep_existing(&self, path: &str, length: u64, hash: u64) -> Result<bool, String> {
+        self.0
+            .keep_existing(path, length, hash)
+            .map_err(|error| error.to_string())
     }
 }
 

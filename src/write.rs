@@ -141,6 +141,31 @@ impl Staging {
         Ok(())
     }
 
+    /// Keeps the output's current copy of `relative` as this build's, if it is `length` bytes
+    /// with xxh3 `hash` (it is then claimed like a staged file); `Ok(false)` otherwise.
+    pub fn keep_existing(
+        &self,
+        relative: &str,
+        length: u64,
+        hash: u64,
+    ) -> Result<bool, WriteError> {
+        let path = self.output.join(relative);
+        let matches = match std::fs::metadata(&path) {
+            Ok(metadata) if metadata.is_file() && metadata.len() == length => std::fs::read(&path)
+                .is_ok_and(|existing| xxhash_rust::xxh3::xxh3_64(&existing) == hash),
+            _ => false,
+        };
+        if !matches {
+            return Ok(false);
+        }
+        let first_claim = lock(&self.claimed, "claimed")?.insert(relative.to_string());
+        if !first_claim {
+            return Err(WriteError::WrittenTwice(relative.to_string()));
+        }
+        lock(&self.unchanged, "unchanged")?.insert(relative.to_string());
+        Ok(true)
+    }
+
     /// Moves changed files into the output (atomic renames), leaves unchanged ones, removes
     /// stale ones.
     pub fn commit(self) -> Result<WriteReport, WriteError> {

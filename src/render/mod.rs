@@ -38,6 +38,14 @@ pub trait PageSink: Sync {
     fn put_shared(&self, path: &str, bytes: crate::build_cache::Bytes) -> Result<(), String> {
         self.put(path, &bytes)
     }
+
+    /// Keeps the file already at `path` in the output, if it is `length` bytes with xxh3
+    /// `hash` (a page reused from the previous build on disk); `Ok(false)` when it is not
+    /// there or not that file, and the page must be rendered. Sinks without an output folder
+    /// keep nothing.
+    fn keep_existing(&self, _path: &str, _length: u64, _hash: u64) -> Result<bool, String> {
+        Ok(false)
+    }
 }
 
 /// Everything render needs, borrowed.

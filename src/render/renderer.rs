@@ -3,6 +3,7 @@
 use super::markdown::{BodyContext, body_to_html};
 use super::views::{EntryLink, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
+use crate::build_cache::Output;
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
 use serde::Serialize;
@@ -106,13 +107,17 @@ impl Renderer<'_> {
             .page_cache
             .map(|cache| (cache, context_key(cache, place.template, &page, late.key)));
         if let Some((cache, Some(key))) = key
-            && let Some(bytes) = cache.reuse(file, key)
+            && let Some(output) = cache.reuse(file, key)
         {
-            cache.remember(file, key, bytes.clone());
-            return self
-                .sink
-                .put_shared(file, bytes)
-                .map_err(|error| Diagnostic::error(file, error));
+            let kept = match &output {
+                Output::Bytes(bytes) => self.sink.put_shared(file, bytes.clone()).map(|()| true),
+                Output::Digest { length, hash } => self.sink.keep_existing(file, *length, *hash),
+            };
+            // Not kept: the output folder no longer holds that file, so it is rendered.
+            if kept.map_err(|error| Diagnostic::error(file, error))? {
+                cache.reused(file, key, output);
+                return Ok(());
+            }
         }
         (late.fill)(&mut page.page)?;
         let context = tera::Context::from_serialize(&page).map_err(|error| {

@@ -2,6 +2,7 @@
 //! built end to end through the library, with snapshots of the pages' main content.
 
 mod atlas;
+mod build_cache;
 mod field_types;
 mod incremental;
 mod links;
