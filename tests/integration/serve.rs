@@ -233,3 +233,47 @@ fn a_port_in_use_is_a_clear_error_with_exit_code_2() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("already in use"), "{stderr}");
 }
+
+#[test]
+fn a_thousand_files_changed_at_once_give_one_rebuild() {
+    let root = copy_fixture("pages");
+    let server = Server::start(root.path());
+    wait_for_line(&server, "built ");
+    // As a `git checkout` would: a thousand new entries written as fast as the disk takes them.
+    let folder = root.path().join("content/regions");
+    for number in 0..1000 {
+        std::fs::write(
+            folder.join(format!("added-{number:04}.md")),
+            format!("---\ntitle: Added {number}\nneighbours: [north]\n---\nAn added region.\n"),
+        )
+        .expect("writes");
+    }
+    let line = wait_for_line(&server, "rebuilt ");
+    // The folder and the thousand files, in one batch.
+    assert!(line.contains("and 999 more"), "one rebuild for all: {line}");
+    // No second rebuild follows: the next line, if any, comes only after a new edit.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        server.lines.try_recv().is_err(),
+        "a second rebuild was announced"
+    );
+    let (status, page) = server.get("/regions/added-0999/");
+    assert_eq!(status, 200, "{page}");
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let root = copy_fixture("pages");
+    let mut server = Server::start(root.path());
+    wait_for_line(&server, "built ");
+    let _events = server.events();
+    // SIGINT, what Ctrl-C sends; an open event stream must not keep the server alive.
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    assert_eq!(wait_for_line(&server, "stopped"), "stopped");
+    let exit = server.child.wait().expect("the server exits");
+    assert!(exit.success(), "{exit:?}");
+}
