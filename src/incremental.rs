@@ -79,16 +79,14 @@ impl Engine {
             let sink = SharedMemorySink::default();
             site::render_timed(&input, &sink, outcome);
             let reused_pages = cache.reused_count();
-            let current = cache.into_current();
-            if outcome.has_errors() {
-                // Keep the last good build's pages for the next try.
-                self.pages = current;
-            } else {
+            // The pages rendered or reused so far are kept even when the build failed: each
+            // stays valid under its own key for the next try.
+            self.pages = cache.into_current();
+            if !outcome.has_errors() {
                 let files = sink.into_files();
                 let pages = files.keys().filter(|path| path.ends_with(".html")).count();
                 build.pages_rendered = pages.saturating_sub(reused_pages);
                 build.files = Some(files);
-                self.pages = current;
             }
         }
         sort_diagnostics(&mut build.outcome.diagnostics);

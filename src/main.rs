@@ -177,29 +177,21 @@ fn finish(
             eprintln!("{}\n", diagnostic.render(colour));
         }
         let (errors, warnings) = count(&outcome.diagnostics);
+        let output = outcome
+            .output
+            .as_deref()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default();
         if let Some(warnings) = outcome.nothing_changed {
             eprintln!(
-                "nothing changed since the last build of {} entries into {}; its {warnings} warning(s) are not repeated (`lode check` lists them)",
+                "nothing changed since the last build of {} entries into {output}; its {warnings} warning(s) are not repeated (`lode check` lists them)",
                 outcome.entry_count,
-                outcome
-                    .output
-                    .as_deref()
-                    .map(|path| path.display().to_string())
-                    .unwrap_or_default(),
             );
         } else if is_build && errors == 0 {
             let written = outcome.written.clone().unwrap_or_default();
             eprintln!(
-                "built {} entries into {}: {} files written, {} unchanged, {} removed; {warnings} warning(s)",
-                outcome.entry_count,
-                outcome
-                    .output
-                    .as_deref()
-                    .map(|path| path.display().to_string())
-                    .unwrap_or_default(),
-                written.written,
-                written.unchanged,
-                written.removed
+                "built {} entries into {output}: {} files written, {} unchanged, {} removed; {warnings} warning(s)",
+                outcome.entry_count, written.written, written.unchanged, written.removed
             );
         } else if errors == 0 {
             eprintln!(
