@@ -1,5 +1,6 @@
-//! `rebuild_timings KB FILE` — the incremental engine's stage timings on the knowledge base at
-//! `KB`: a first build, then a rebuild after appending a line to `FILE`'s body (restored after).
+//! `rebuild_timings KB FILE [TAKES]` — the incremental engine's stage timings on the knowledge base at
+//! `KB`: a first build, then `TAKES` rebuilds (default 3), each after appending a line to `FILE`'s
+//! body (restored after). Many takes make a profile of the rebuilds outweigh the first build.
 use lode::discover::HeldDiskFiles;
 use lode::incremental::Engine;
 use lode::site::BuildOptions;
@@ -24,7 +25,8 @@ fn main() {
         first.outcome.timings.report()
     );
     let original = std::fs::read_to_string(&file).expect("the file");
-    for take in 0..3 {
+    let takes: usize = args.get(3).and_then(|text| text.parse().ok()).unwrap_or(3);
+    for take in 0..takes {
         std::fs::write(&file, format!("{original}\nEdited, take {take}.\n")).expect("writes");
         files.forget(std::slice::from_ref(&file));
         let start = std::time::Instant::now();

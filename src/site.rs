@@ -328,8 +328,8 @@ impl ValidationPass<'_> {
             read_diagnostics.extend(parse_diagnostics);
             (parsed, read_diagnostics)
         });
-        let schemas_key = self.schemas_key(&index_files);
         let validator = validate::Validator::new(&index_files, self.config, self.options.drafts);
+        let schemas_key = self.schemas_key(validator.inputs_key());
         let previous = &*self.memo;
         let keyed: Vec<(Option<(String, u64)>, validate::FileResult)> =
             timings.time("read+parse+validate", || {
@@ -373,20 +373,12 @@ impl ValidationPass<'_> {
     }
 
     /// The hash of what every entry's validation depends on besides its own file: the
-    /// configuration, `--drafts` and `--base-url`, and every `_index.md`.
-    fn schemas_key(&self, index_files: &[parse::ParsedFile]) -> u64 {
+    /// validator's own inputs (configuration, `--drafts`, every `_index.md`) and `--base-url`.
+    fn schemas_key(&self, validator_inputs_key: u64) -> u64 {
+        let base_url = self.options.base_url.as_deref().unwrap_or("");
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut add = |bytes: &[u8]| {
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        };
-        add(format!("{:?}", self.config).as_bytes());
-        add(&[u8::from(self.options.drafts)]);
-        add(self.options.base_url.as_deref().unwrap_or("").as_bytes());
-        for file in index_files {
-            add(file.source.path.as_bytes());
-            add(file.source.text.as_bytes());
-        }
+        hasher.update(&validator_inputs_key.to_le_bytes());
+        hasher.update(base_url.as_bytes());
         hasher.digest()
     }
 }

@@ -127,13 +127,18 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
 }
 
 /// What linking remembers for the next build: the mention matcher under the hash of its
-/// patterns, and each body's scan under the hash of the file's text and the matcher's patterns
-/// (a scan reads nothing else). Empty, it remembers nothing.
+/// patterns, each body's scan under the hash of the file's text and the matcher's patterns
+/// (a scan reads nothing else), and each entry's resolution under [`resolution_key`]. Empty,
+/// it remembers nothing.
 #[derive(Default)]
 pub struct LinkMemo {
     matcher: Option<(u64, Arc<MentionMatcher>)>,
     scans: HashMap<String, (u64, BodyScan)>,
+    resolutions: HashMap<String, (u64, Resolution)>,
 }
+
+/// One entry's resolved body links, its edges and the problems found resolving them.
+type Resolution = (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>);
 
 /// [`link`], reusing the matcher and the scans of unchanged bodies from `memo`, and
 /// remembering this build's in it.
@@ -147,6 +152,7 @@ pub fn link_remembering(
         entries,
         home,
         comparisons_intro,
+        inputs_key,
     } = validated;
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
@@ -208,24 +214,42 @@ pub fn link_remembering(
         schemas: &schemas,
         matcher: matcher.as_deref(),
     };
-    let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
+    let shared_key = resolver_key(inputs_key, matcher_key, &entries, &scans);
+    let previous_resolutions = std::mem::take(&mut memo.resolutions);
+    let results: Vec<(Option<u64>, Resolution)> = (0..entries.len())
         .into_par_iter()
         .map(|index| {
+            let source = &entries[index].source;
+            let key = resolution_key(shared_key, source);
+            if let Some((remembered, resolution)) = previous_resolutions.get(&source.path)
+                && *remembered == key
+            {
+                return (Some(key), resolution.clone());
+            }
             // A body that cannot be read has its front matter resolved all the same, so one
             // bad file does not turn its neighbours into orphans; its read error is reported
-            // once, by whichever pass met it first.
-            match bodies.file_text(&entries[index].source) {
-                Ok(text) => resolver.resolve_entry(index, Some(&text)),
+            // once, by whichever pass met it first. Such a resolution is not remembered: the
+            // file is read again next time.
+            match bodies.file_text(source) {
+                Ok(text) => (Some(key), resolver.resolve_entry(index, Some(&text))),
                 Err(diagnostic) => {
                     let mut resolved = resolver.resolve_entry(index, None);
                     if !unreadable[index] {
                         resolved.2.push(diagnostic);
                     }
-                    resolved
+                    (None, resolved)
                 }
             }
         })
         .collect();
+    memo.resolutions = entries
+        .iter()
+        .zip(&results)
+        .filter_map(|(entry, (key, resolution))| {
+            Some((entry.source.path.clone(), ((*key)?, resolution.clone())))
+        })
+        .collect();
+    let results = results.into_iter().map(|(_, resolution)| resolution);
     let mut edges = Vec::new();
     let mut body_links = Vec::with_capacity(entries.len());
     for (links, entry_edges, entry_diagnostics) in results {
@@ -260,6 +284,51 @@ pub fn link_remembering(
     graph.comparisons = comparisons;
     diagnostics.extend(comparison_diagnostics);
     (graph, diagnostics)
+}
+
+/// The hash of everything an entry's resolution reads besides the entry itself: what every
+/// entry's validation read (so an entry is a function of its file and this), the mention
+/// matcher, and of every entry what a link to it is checked against — its position, id, file,
+/// kind, title, aliases, address and headings. Hashing these costs a small fraction of
+/// resolving every entry again.
+fn resolver_key(inputs_key: u64, matcher_key: u64, entries: &[Entry], scans: &[BodyScan]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(&inputs_key.to_le_bytes());
+    add(&matcher_key.to_le_bytes());
+    for (entry, scan) in entries.iter().zip(scans) {
+        add(entry.id.as_bytes());
+        add(entry.source.path.as_bytes());
+        add(entry.source.content_path.as_bytes());
+        add(entry.kind.as_bytes());
+        add(entry.title.as_bytes());
+        add(entry.url_path.as_bytes());
+        add(&[u8::from(entry.draft)]);
+        add(&(entry.aliases.len() as u64).to_le_bytes());
+        for alias in &entry.aliases {
+            add(alias.as_bytes());
+        }
+        add(&(scan.headings.len() as u64).to_le_bytes());
+        for heading in &scan.headings {
+            add(&[heading.level]);
+            add(heading.text.as_bytes());
+            add(heading.id.as_bytes());
+        }
+    }
+    hasher.digest()
+}
+
+/// The key of one entry's resolution: the shared inputs' hash ([`resolver_key`]) and the
+/// entry's own file, by its path and its text's fingerprint.
+fn resolution_key(shared_key: u64, source: &SourceText) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&shared_key.to_le_bytes());
+    hasher.update(&source.fingerprint.to_le_bytes());
+    hasher.update(source.path.as_bytes());
+    hasher.digest()
 }
 
 /// The key of a body's scan: the matcher's patterns and the file's text, by their hashes.

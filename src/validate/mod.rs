@@ -45,6 +45,9 @@ pub struct Validated {
     pub home: Option<Arc<SourceText>>,
     /// The `comparisons/_index.md` intro, if present.
     pub comparisons_intro: Option<Arc<SourceText>>,
+    /// The hash of everything each entry's validation read besides its own file (see
+    /// [`Validator::inputs_key`]): an entry is a pure function of this and its file.
+    pub inputs_key: u64,
 }
 
 /// Whether a content path is a folder's `_index` (a kind schema, or the home page).
@@ -91,6 +94,7 @@ pub struct Validator<'a> {
     home: Option<Arc<SourceText>>,
     comparisons_intro: Option<Arc<SourceText>>,
     diagnostics: Vec<Diagnostic>,
+    inputs_key: u64,
 }
 
 impl<'a> Validator<'a> {
@@ -111,7 +115,14 @@ impl<'a> Validator<'a> {
             home: find("_index"),
             comparisons_intro: find(&format!("{COMPARISON_FOLDER}/_index")),
             diagnostics,
+            inputs_key: validation_inputs_key(index_files, config, include_drafts),
         }
+    }
+
+    /// The hash of what every entry's validation reads besides its own file: the
+    /// configuration, whether drafts are included, and every `_index.md`'s path and text.
+    pub fn inputs_key(&self) -> u64 {
+        self.inputs_key
     }
 
     /// Validates one entry file against its folder's kind.
@@ -160,6 +171,7 @@ impl<'a> Validator<'a> {
             home,
             comparisons_intro,
             mut diagnostics,
+            inputs_key,
             ..
         } = self;
         let mut entries = Vec::with_capacity(results.len());
@@ -184,10 +196,28 @@ impl<'a> Validator<'a> {
                 entries,
                 home,
                 comparisons_intro,
+                inputs_key,
             },
             diagnostics,
         )
     }
+}
+
+/// See [`Validator::inputs_key`]. Each part is hashed with its length, so no two different
+/// sequences of parts give the same bytes.
+fn validation_inputs_key(index_files: &[ParsedFile], config: &Config, include_drafts: bool) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(format!("{config:?}").as_bytes());
+    add(&[u8::from(include_drafts)]);
+    for file in index_files {
+        add(file.source.path.as_bytes());
+        add(file.source.text.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// The error for the files of a folder that declares no kind, at the first of them.

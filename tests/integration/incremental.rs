@@ -27,6 +27,11 @@ struct Region {
     event_year: Option<u32>,
     words: Vec<String>,
     body_links: Vec<usize>,
+    /// The number in the body's second heading, `## Part N` (anchor `#part-n`).
+    part: u32,
+    /// Body links to a heading of another entry: (target, the part number linked). An edit of
+    /// the target's heading can break such a link, and the linking entry must say so.
+    anchored_links: Vec<(usize, u32)>,
 }
 
 /// The whole knowledge base as a model.
@@ -52,6 +57,9 @@ enum Edit {
     RemoveRef(usize),
     AddBodyLink(usize, usize),
     RemoveBodyLink(usize),
+    AddAnchoredLink(usize, usize),
+    RemoveAnchoredLink(usize),
+    Heading(usize, u32),
     EventDate(usize, u32),
     Quantity(usize, u32),
     Founded(usize, Option<u32>),
@@ -78,6 +86,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => index.clone().prop_map(Edit::RemoveRef),
         2 => (index.clone(), index.clone()).prop_map(|(i, j)| Edit::AddBodyLink(i, j)),
         1 => index.clone().prop_map(Edit::RemoveBodyLink),
+        1 => (index.clone(), index.clone()).prop_map(|(i, j)| Edit::AddAnchoredLink(i, j)),
+        1 => index.clone().prop_map(Edit::RemoveAnchoredLink),
+        1 => (index.clone(), 0u32..4).prop_map(|(i, n)| Edit::Heading(i, n)),
         1 => (index.clone(), 1990u32..2030).prop_map(|(i, n)| Edit::EventDate(i, n)),
         1 => (index.clone(), 0u32..100).prop_map(|(i, n)| Edit::Quantity(i, n)),
         1 => (index.clone(), proptest::option::of(1990u32..2030))
@@ -134,6 +145,8 @@ impl Model {
             event_year: seed.is_multiple_of(2).then_some(2010 + seed % 10),
             words: vec![format!("word{seed}")],
             body_links: Vec::new(),
+            part: 0,
+            anchored_links: Vec::new(),
         });
     }
 
@@ -179,6 +192,16 @@ impl Model {
             Edit::RemoveBodyLink(i) => self.with(i, &mut touch, |r| {
                 r.body_links.pop();
             }),
+            Edit::AddAnchoredLink(i, j) => {
+                let target = self
+                    .pick(j)
+                    .map(|j| (self.regions[j].id_number, self.regions[j].part));
+                self.with(i, &mut touch, |r| r.anchored_links.extend(target))
+            }
+            Edit::RemoveAnchoredLink(i) => self.with(i, &mut touch, |r| {
+                r.anchored_links.pop();
+            }),
+            Edit::Heading(i, n) => self.with(i, &mut touch, |r| r.part = n),
             Edit::EventDate(i, n) => self.with(i, &mut touch, |r| r.event_year = Some(n)),
             Edit::Quantity(i, n) => self.with(i, &mut touch, |r| r.share = Some(n)),
             Edit::Founded(i, n) => self.with(i, &mut touch, |r| r.founded = n),
@@ -190,6 +213,7 @@ impl Model {
                     for region in &mut self.regions {
                         region.neighbours.retain(|&n| n != gone);
                         region.body_links.retain(|&n| n != gone);
+                        region.anchored_links.retain(|&(n, _)| n != gone);
                     }
                 }
             }
@@ -205,6 +229,11 @@ impl Model {
                     for region in &mut self.regions {
                         for reference in region.neighbours.iter_mut().chain(&mut region.body_links)
                         {
+                            if *reference == old {
+                                *reference = new;
+                            }
+                        }
+                        for (reference, _) in &mut region.anchored_links {
                             if *reference == old {
                                 *reference = new;
                             }
@@ -331,6 +360,10 @@ impl Model {
         text.push('\n');
         for &link in &region.body_links {
             let _ = writeln!(text, "\nSee [[{}]].", self.id_of(link));
+        }
+        let _ = writeln!(text, "\n## Part {}\n", region.part);
+        for &(link, part) in &region.anchored_links {
+            let _ = writeln!(text, "\nAs in [[{}#part-{part}]].", self.id_of(link));
         }
         text
     }
@@ -476,4 +509,32 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
         .expect("builds");
     // The entry's own page; nothing else shows its body's words.
     assert_eq!(second.pages_rendered, 1, "of {}", first.pages_rendered);
+}
+
+#[test]
+fn a_renamed_heading_breaks_a_link_to_it_in_an_unchanged_entry_and_renaming_it_back_repairs_it() {
+    let template = built_in_base_template();
+    let mut model = Model::new();
+    let target = model.regions[5].id_number;
+    model.regions[1].anchored_links.push((target, 0));
+    let mut engine = Engine::new();
+    let builds = compare_with_clean(&mut engine, &model.files(None, &template));
+    assert_eq!(builds, Ok(true), "the link to `#part-0` resolves at first");
+    // Only the target changes; the linking entry's file stays the same.
+    model.regions[5].part = 1;
+    let files = model.files(None, &template);
+    assert_eq!(compare_with_clean(&mut engine, &files), Ok(false));
+    let build = engine
+        .build(&files, &BuildOptions::default())
+        .expect("builds");
+    let messages: Vec<String> = rendered(&build.outcome.diagnostics);
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.contains("region-1.md") && message.contains("#part-0")),
+        "{messages:#?}"
+    );
+    model.regions[5].part = 0;
+    let repaired = compare_with_clean(&mut engine, &model.files(None, &template));
+    assert_eq!(repaired, Ok(true));
 }
