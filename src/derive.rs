@@ -12,6 +12,7 @@ use crate::link::{Graph, Relation};
 use crate::model::{Entry, Value};
 use crate::schema::PAGE_KIND;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A link from another entry's body; its sentence is read from the body when rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +93,68 @@ pub fn derive(graph: &Graph) -> Derived {
 /// A global layout remembered between builds: the hash of what it was computed from (the
 /// number of nodes and the undirected edges), and the positions.
 pub type RememberedLayout = Option<(u64, Vec<Point>)>;
+
+/// What derive remembers between builds: the whole of the last build's views under
+/// [`derive_key`], and the global layout under the graph's shape.
+#[derive(Default)]
+pub struct DeriveMemo {
+    derived: Option<(u64, Arc<Derived>)>,
+    layout: RememberedLayout,
+}
+
+/// [`derive`], remembering between builds: when nothing derive reads changed (a body edit
+/// that keeps the body's link targets), the last build's views themselves come back, shared;
+/// otherwise they are derived again, reusing the global layout if the graph's shape is the
+/// one it was computed for. Both are pure functions of their keys, so neither changes a byte.
+pub fn derive_remembering(graph: &Graph, memo: &mut DeriveMemo) -> Arc<Derived> {
+    let key = derive_key(graph);
+    if let Some((remembered, derived)) = &memo.derived
+        && *remembered == key
+    {
+        return Arc::clone(derived);
+    }
+    let derived = Arc::new(derive_reusing_layout(graph, &mut memo.layout));
+    memo.derived = Some((key, Arc::clone(&derived)));
+    derived
+}
+
+/// The hash of everything derive reads: what validation read besides each file
+/// ([`Graph::inputs_key`]), and of every entry, in order, its file and front matter (an entry
+/// is a function of these and that key) and the target of each body link; the edges follow
+/// from those, and are hashed too, for safety at small cost. Bodies, headings and backlink
+/// sentences are not read by derive and are not in the key.
+pub fn derive_key(graph: &Graph) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    add(&graph.inputs_key.to_le_bytes());
+    add(&(graph.entries.len() as u64).to_le_bytes());
+    for (entry, links) in graph.entries.iter().zip(&graph.body_links) {
+        add(entry.source.path.as_bytes());
+        add(entry.source.content_path.as_bytes());
+        // The text up to the body: front matter and fences (entries keep no more after link).
+        add(entry
+            .source
+            .text
+            .get(..entry.source.body_start)
+            .unwrap_or_default()
+            .as_bytes());
+        let targets: Vec<u8> = links
+            .iter()
+            .flat_map(|link| (link.target as u64).to_le_bytes())
+            .collect();
+        add(&targets);
+    }
+    for edge in &graph.edges {
+        add(&(edge.from as u64).to_le_bytes());
+        add(&(edge.to as u64).to_le_bytes());
+        add(edge.relation.name().as_bytes());
+        add(&[u8::from(matches!(edge.relation, Relation::Field(_)))]);
+    }
+    hasher.digest()
+}
 
 /// [`derive`], reusing `remembered`'s layout when the graph's shape is the one it was computed
 /// for (a body or title edit leaves the shape alone), and remembering this build's layout in

@@ -18,12 +18,13 @@
 //! compares every file with a clean build after every step.
 
 use crate::build_cache::{Bytes, PageCache, Remembered};
+use crate::derive::Derived;
 use crate::diagnostics::sort_diagnostics;
-use crate::discover::KnowledgeBaseFiles;
+use crate::discover::{KnowledgeBaseFiles, ThemeFile};
 use crate::render::{PageSink, RenderInput};
 use crate::site::{self, AnalysisMemo, BuildOptions, Outcome, SetupError, SiteFiles};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 /// A knowledge base built again and again, remembering between builds.
 #[derive(Default)]
@@ -31,6 +32,23 @@ pub struct Engine {
     analysis: AnalysisMemo,
     /// Every output of the last good build, under its key.
     pages: BTreeMap<String, Remembered>,
+    /// The last good build's site and what it was made from.
+    last: Option<LastSite>,
+}
+
+/// The last good build: its files, and what decides whether a new build can start from them.
+struct LastSite {
+    /// Templates, Tera globals and lode's version ([`site::site_fingerprint`]).
+    fingerprint: u64,
+    /// The static files' paths and bytes, hashed.
+    static_key: u64,
+    /// The derived views it was rendered from; the same `Arc` comes back from derive's memo
+    /// exactly when nothing derive reads has changed.
+    derived: Arc<Derived>,
+    /// Each entry's text fingerprint, in entry order.
+    fingerprints: Vec<u64>,
+    /// Every file of the site.
+    files: SiteFiles,
 }
 
 /// One build of the engine.
@@ -71,27 +89,118 @@ impl Engine {
         outcome.entry_count = analysis.graph.entries.len();
         if !outcome.has_errors() {
             let fingerprint = site::site_fingerprint(&analysis, files);
-            let cache = PageCache::following(std::mem::take(&mut self.pages), fingerprint);
+            let static_key = static_files_key(&analysis.discovered.static_files);
+            let changed_bodies = self.last.as_ref().and_then(|last| {
+                last.pages_showing_changed_bodies(&analysis, fingerprint, static_key)
+            });
+            let previous_pages = std::mem::take(&mut self.pages);
+            let cache = PageCache::following(previous_pages.clone(), fingerprint);
             let input = RenderInput {
                 page_cache: Some(&cache),
                 ..analysis.render_input(files)
             };
             let sink = SharedMemorySink::default();
-            site::render_timed(&input, &sink, outcome);
+            match &changed_bodies {
+                Some(pages) => site::render_entry_pages_timed(&input, &sink, pages, outcome),
+                None => site::render_timed(&input, &sink, outcome),
+            }
             let reused_pages = cache.reused_count();
             // The pages rendered or reused so far are kept even when the build failed: each
-            // stays valid under its own key for the next try.
-            self.pages = cache.into_current();
+            // stays valid under its own key for the next try. A build that rendered only some
+            // pages keeps the others' as they were.
+            let current = cache.into_current();
+            self.pages = match changed_bodies {
+                Some(_) => previous_pages.into_iter().chain(current).collect(),
+                None => current,
+            };
             if !outcome.has_errors() {
-                let files = sink.into_files();
-                let pages = files.keys().filter(|path| path.ends_with(".html")).count();
+                let rendered = sink.into_files();
+                let pages = rendered
+                    .keys()
+                    .filter(|path| path.ends_with(".html"))
+                    .count();
                 build.pages_rendered = pages.saturating_sub(reused_pages);
-                build.files = Some(files);
+                let site = match (changed_bodies, self.last.take()) {
+                    (Some(_), Some(last)) => last.files.into_iter().chain(rendered).collect(),
+                    _ => rendered,
+                };
+                self.last = Some(LastSite {
+                    fingerprint,
+                    static_key,
+                    derived: Arc::clone(&analysis.derived),
+                    fingerprints: entry_fingerprints(&analysis),
+                    files: site.clone(),
+                });
+                build.files = Some(site);
             }
         }
         sort_diagnostics(&mut build.outcome.diagnostics);
         Ok(build)
     }
+}
+
+impl LastSite {
+    /// When the only change since this build is to bodies, the entries whose pages can show a
+    /// changed body; `None` when anything else may have changed, and every page must be
+    /// considered.
+    ///
+    /// The argument, checked by the property test: derive's memo gave back this build's very
+    /// views, so every entry's file path, front matter and body link targets are the same, as
+    /// are the configuration and every `_index.md` (derive's key covers them); templates,
+    /// Tera globals and static files are the same too. What a changed body can still change
+    /// is read by entry pages only: its own page (body, table of contents) and the pages its
+    /// body links to (the sentence each backlink quotes). No list, feed or export reads a
+    /// body, its headings or its link sentences.
+    fn pages_showing_changed_bodies(
+        &self,
+        analysis: &site::Analysis,
+        fingerprint: u64,
+        static_key: u64,
+    ) -> Option<Vec<usize>> {
+        let entries = &analysis.graph.entries;
+        let same_inputs = self.fingerprint == fingerprint
+            && self.static_key == static_key
+            && Arc::ptr_eq(&self.derived, &analysis.derived)
+            && self.fingerprints.len() == entries.len();
+        if !same_inputs {
+            return None;
+        }
+        let mut pages = BTreeSet::new();
+        for (index, entry) in entries.iter().enumerate() {
+            if entry.source.fingerprint != self.fingerprints[index] {
+                pages.insert(index);
+                // The targets are unchanged (derive's key), so these are the pages whose
+                // backlinks quote this body, before and after the edit.
+                pages.extend(
+                    analysis.graph.body_links[index]
+                        .iter()
+                        .map(|link| link.target),
+                );
+            }
+        }
+        Some(pages.into_iter().collect())
+    }
+}
+
+/// Each entry's text fingerprint, in entry order.
+fn entry_fingerprints(analysis: &site::Analysis) -> Vec<u64> {
+    let entries = &analysis.graph.entries;
+    entries
+        .iter()
+        .map(|entry| entry.source.fingerprint)
+        .collect()
+}
+
+/// The hash of the static files' paths and bytes.
+fn static_files_key(static_files: &[ThemeFile]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for file in static_files {
+        for part in [file.path.as_bytes(), &file.bytes] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+    hasher.digest()
 }
 
 /// A sink holding the site in memory, sharing the bytes of reused pages rather than copying.

@@ -196,8 +196,8 @@ pub struct Analysis {
     pub discovered: Discovered,
     /// The graph.
     pub graph: Graph,
-    /// Derived views.
-    pub derived: Derived,
+    /// Derived views (shared with the memo that may give them to the next build).
+    pub derived: std::sync::Arc<Derived>,
 }
 
 impl Analysis {
@@ -260,7 +260,7 @@ pub fn analyse_remembering(
     });
     diagnostics.extend(link_diagnostics);
     let derived = timings.time("derive", || {
-        derive::derive_reusing_layout(&graph, &mut memo.layout)
+        derive::derive_remembering(&graph, &mut memo.derive)
     });
     Analysis {
         config,
@@ -278,8 +278,8 @@ pub struct AnalysisMemo {
     validated: HashMap<String, (u64, validate::FileResult)>,
     /// The mention matcher and each body's scan.
     link: link::LinkMemo,
-    /// The global layout.
-    layout: derive::RememberedLayout,
+    /// The derived views and the global layout.
+    derive: derive::DeriveMemo,
 }
 
 /// The read, parse and validate stages on the `found` files: the `_index.md` schemas first,
@@ -683,6 +683,28 @@ pub(crate) fn render_timed(input: &RenderInput, sink: &dyn PageSink, outcome: &m
                 render::render_list_pages(input, &tera, sink)
             });
             outcome.diagnostics.extend(list_diagnostics);
+        }
+        Err(template_diagnostics) => outcome.diagnostics.extend(template_diagnostics),
+    }
+}
+
+/// [`render_timed`] for the pages of the entries at `pages` only (an incremental build that
+/// knows no other output can have changed; see [`crate::incremental`]).
+pub(crate) fn render_entry_pages_timed(
+    input: &RenderInput,
+    sink: &dyn PageSink,
+    pages: &[usize],
+    outcome: &mut Outcome,
+) {
+    match outcome
+        .timings
+        .time("templates", || render::templates::load(input))
+    {
+        Ok(tera) => {
+            let diagnostics = outcome.timings.time("render changed bodies", || {
+                render::render_some_entry_pages(input, &tera, sink, pages)
+            });
+            outcome.diagnostics.extend(diagnostics);
         }
         Err(template_diagnostics) => outcome.diagnostics.extend(template_diagnostics),
     }

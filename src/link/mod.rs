@@ -110,6 +110,9 @@ pub struct Graph {
     pub intro_links: BTreeMap<String, Vec<BodyLink>>,
     /// The comparisons that passed their checks, by entry index (see [`crate::comparison`]).
     pub comparisons: BTreeMap<usize, crate::comparison::CheckedComparison>,
+    /// What validation read besides each entry's own file ([`Validated::inputs_key`]): with an
+    /// entry's file, it determines the entry, so later stages can key their memos on both.
+    pub inputs_key: u64,
 }
 
 impl Graph {
@@ -278,6 +281,7 @@ pub fn link_remembering(
         comparisons_intro,
         intro_links,
         comparisons: BTreeMap::new(),
+        inputs_key,
     };
     diagnostics.extend(orphan_warnings(&graph));
     let (comparisons, comparison_diagnostics) = crate::comparison::check_comparisons(&graph);

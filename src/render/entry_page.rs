@@ -30,6 +30,21 @@ pub(super) fn render_entry_pages(
         .collect()
 }
 
+/// Renders the pages of the entries at `indices` only, in parallel; returns template and sink
+/// errors.
+pub(super) fn render_some_entry_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+    indices: &[usize],
+) -> Vec<Diagnostic> {
+    let renderer = Renderer { input, tera, sink };
+    indices
+        .par_iter()
+        .flat_map_iter(|&index| renderer.entry_page(index).err())
+        .collect()
+}
+
 impl Renderer<'_> {
     fn entry_page(&self, index: usize) -> Result<(), Diagnostic> {
         let graph = self.graph();

@@ -86,6 +86,17 @@ pub fn render_entry_pages(
     entry_page::render_entry_pages(input, tera, sink)
 }
 
+/// The pages of the entries at `indices` only (an incremental build that knows no other page
+/// can have changed; see [`crate::incremental`]).
+pub fn render_some_entry_pages(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    sink: &dyn PageSink,
+    indices: &[usize],
+) -> Vec<Diagnostic> {
+    entry_page::render_some_entry_pages(input, tera, sink, indices)
+}
+
 /// The site-wide pages, feeds, exports and static files.
 pub fn render_list_pages(
     input: &RenderInput,

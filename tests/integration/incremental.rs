@@ -32,6 +32,8 @@ struct Region {
     /// Body links to a heading of another entry: (target, the part number linked). An edit of
     /// the target's heading can break such a link, and the linking entry must say so.
     anchored_links: Vec<(usize, u32)>,
+    /// A number in the sentence of each body link: the sentence its target's backlinks quote.
+    link_note: u32,
 }
 
 /// The whole knowledge base as a model.
@@ -60,6 +62,7 @@ enum Edit {
     AddAnchoredLink(usize, usize),
     RemoveAnchoredLink(usize),
     Heading(usize, u32),
+    LinkSentence(usize, u32),
     EventDate(usize, u32),
     Quantity(usize, u32),
     Founded(usize, Option<u32>),
@@ -89,6 +92,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (index.clone(), index.clone()).prop_map(|(i, j)| Edit::AddAnchoredLink(i, j)),
         1 => index.clone().prop_map(Edit::RemoveAnchoredLink),
         1 => (index.clone(), 0u32..4).prop_map(|(i, n)| Edit::Heading(i, n)),
+        2 => (index.clone(), 0u32..1000).prop_map(|(i, n)| Edit::LinkSentence(i, n)),
         1 => (index.clone(), 1990u32..2030).prop_map(|(i, n)| Edit::EventDate(i, n)),
         1 => (index.clone(), 0u32..100).prop_map(|(i, n)| Edit::Quantity(i, n)),
         1 => (index.clone(), proptest::option::of(1990u32..2030))
@@ -147,6 +151,7 @@ impl Model {
             body_links: Vec::new(),
             part: 0,
             anchored_links: Vec::new(),
+            link_note: 0,
         });
     }
 
@@ -202,6 +207,7 @@ impl Model {
                 r.anchored_links.pop();
             }),
             Edit::Heading(i, n) => self.with(i, &mut touch, |r| r.part = n),
+            Edit::LinkSentence(i, n) => self.with(i, &mut touch, |r| r.link_note = n),
             Edit::EventDate(i, n) => self.with(i, &mut touch, |r| r.event_year = Some(n)),
             Edit::Quantity(i, n) => self.with(i, &mut touch, |r| r.share = Some(n)),
             Edit::Founded(i, n) => self.with(i, &mut touch, |r| r.founded = n),
@@ -359,7 +365,12 @@ impl Model {
         text.push_str(&region.words.join(" "));
         text.push('\n');
         for &link in &region.body_links {
-            let _ = writeln!(text, "\nSee [[{}]].", self.id_of(link));
+            let _ = writeln!(
+                text,
+                "\nSee [[{}]], note {}.",
+                self.id_of(link),
+                region.link_note
+            );
         }
         let _ = writeln!(text, "\n## Part {}\n", region.part);
         for &(link, part) in &region.anchored_links {
