@@ -93,8 +93,18 @@ impl Engine {
             let changed_bodies = self.last.as_ref().and_then(|last| {
                 last.pages_showing_changed_bodies(&analysis, fingerprint, static_key)
             });
-            let previous_pages = std::mem::take(&mut self.pages);
-            let cache = PageCache::following(previous_pages.clone(), fingerprint);
+            let mut kept_pages = std::mem::take(&mut self.pages);
+            // A build that renders only some pages looks up only theirs, and keeps the
+            // others' as they were: nothing here grows with the site.
+            let looked_up = match &changed_bodies {
+                Some(pages) => pages
+                    .iter()
+                    .map(|&index| format!("{}index.html", analysis.graph.entries[index].url_path))
+                    .filter_map(|file| kept_pages.remove_entry(&file))
+                    .collect(),
+                None => std::mem::take(&mut kept_pages),
+            };
+            let cache = PageCache::following(looked_up, fingerprint);
             let input = RenderInput {
                 page_cache: Some(&cache),
                 ..analysis.render_input(files)
@@ -106,13 +116,9 @@ impl Engine {
             }
             let reused_pages = cache.reused_count();
             // The pages rendered or reused so far are kept even when the build failed: each
-            // stays valid under its own key for the next try. A build that rendered only some
-            // pages keeps the others' as they were.
-            let current = cache.into_current();
-            self.pages = match changed_bodies {
-                Some(_) => previous_pages.into_iter().chain(current).collect(),
-                None => current,
-            };
+            // stays valid under its own key for the next try.
+            kept_pages.extend(cache.into_current());
+            self.pages = kept_pages;
             if !outcome.has_errors() {
                 let rendered = sink.into_files();
                 let pages = rendered
@@ -121,7 +127,10 @@ impl Engine {
                     .count();
                 build.pages_rendered = pages.saturating_sub(reused_pages);
                 let site = match (changed_bodies, self.last.take()) {
-                    (Some(_), Some(last)) => last.files.into_iter().chain(rendered).collect(),
+                    (Some(_), Some(mut last)) => {
+                        last.files.extend(rendered);
+                        last.files
+                    }
                     _ => rendered,
                 };
                 self.last = Some(LastSite {

@@ -7,12 +7,13 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::{HeadingIds, markdown_options};
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// What one pass over a body found, before resolution.
 #[derive(Debug, Default, Clone)]
 pub(super) struct BodyScan {
-    /// Headings in document order, with their ids.
-    pub(super) headings: Vec<Heading>,
+    /// Headings in document order, with their ids (shared with the graph and the memo).
+    pub(super) headings: Arc<[Heading]>,
     /// Links to entries (wikilinks and relative `.md` links), not resolved yet.
     pub(super) links: Vec<RawLink>,
     /// First mention of each title or alias pattern in plain text (outside links, headings,
@@ -34,6 +35,7 @@ pub(super) struct RawLink {
 /// title or alias (`matcher` finds them).
 pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodyScan {
     let mut scan = BodyScan::default();
+    let mut headings = Vec::new();
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut excluded_depth = 0usize;
@@ -69,7 +71,7 @@ pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodySca
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, text)) = heading.take() {
                     let id = ids.next_id(&text, explicit.as_deref());
-                    scan.headings.push(Heading { level, text, id });
+                    headings.push(Heading { level, text, id });
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -95,6 +97,7 @@ pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodySca
             _ => {}
         }
     }
+    scan.headings = headings.into();
     scan
 }
 

@@ -98,10 +98,10 @@ pub struct Graph {
     pub by_id: HashMap<String, usize>,
     /// Edges, sorted and without duplicates.
     pub edges: Vec<Edge>,
-    /// Per entry: resolved body links in document order.
-    pub body_links: Vec<Vec<BodyLink>>,
-    /// Per entry: headings in document order.
-    pub headings: Vec<Vec<Heading>>,
+    /// Per entry: resolved body links in document order (shared with link's memo).
+    pub body_links: Vec<Arc<[BodyLink]>>,
+    /// Per entry: headings in document order (shared with link's memo).
+    pub headings: Vec<Arc<[Heading]>>,
     /// Home page prose.
     pub home: Option<Arc<SourceText>>,
     /// Intro of the comparisons index.
@@ -136,12 +136,12 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
 #[derive(Default)]
 pub struct LinkMemo {
     matcher: Option<(u64, Arc<MentionMatcher>)>,
-    scans: HashMap<String, (u64, BodyScan)>,
+    scans: HashMap<String, (u64, Arc<BodyScan>)>,
     resolutions: HashMap<String, (u64, Resolution)>,
 }
 
 /// One entry's resolved body links, its edges and the problems found resolving them.
-type Resolution = (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>);
+type Resolution = (Arc<[BodyLink]>, Vec<Edge>, Vec<Diagnostic>);
 
 /// [`link`], reusing the matcher and the scans of unchanged bodies from `memo`, and
 /// remembering this build's in it.
@@ -184,17 +184,20 @@ pub fn link_remembering(
     // First pass: every body's headings, links and mentions, so links can then be checked
     // against the headings of any entry.
     let previous_scans = std::mem::take(&mut memo.scans);
-    let scans: Vec<Result<BodyScan, Diagnostic>> = entries
+    let scans: Vec<Result<Arc<BodyScan>, Diagnostic>> = entries
         .par_iter()
         .map(|entry| {
             let key = scan_key(matcher_key, entry.source.fingerprint);
             if let Some((remembered, scan)) = previous_scans.get(&entry.source.path)
                 && *remembered == key
             {
-                return Ok(scan.clone());
+                return Ok(Arc::clone(scan));
             }
             let text = bodies.file_text(&entry.source)?;
-            Ok(scan_body(entry.source.body_of(&text), matcher.as_deref()))
+            Ok(Arc::new(scan_body(
+                entry.source.body_of(&text),
+                matcher.as_deref(),
+            )))
         })
         .collect();
     memo.scans = entries
@@ -203,7 +206,7 @@ pub fn link_remembering(
         .filter_map(|(entry, scan)| {
             let scan = scan.as_ref().ok()?;
             let key = scan_key(matcher_key, entry.source.fingerprint);
-            Some((entry.source.path.clone(), (key, scan.clone())))
+            Some((entry.source.path.clone(), (key, Arc::clone(scan))))
         })
         .collect();
     let unreadable: Vec<bool> = scans.iter().map(Result::is_err).collect();
@@ -234,13 +237,16 @@ pub fn link_remembering(
             // once, by whichever pass met it first. Such a resolution is not remembered: the
             // file is read again next time.
             match bodies.file_text(source) {
-                Ok(text) => (Some(key), resolver.resolve_entry(index, Some(&text))),
+                Ok(text) => (
+                    Some(key),
+                    shared(resolver.resolve_entry(index, Some(&text))),
+                ),
                 Err(diagnostic) => {
                     let mut resolved = resolver.resolve_entry(index, None);
                     if !unreadable[index] {
                         resolved.2.push(diagnostic);
                     }
-                    (None, resolved)
+                    (None, shared(resolved))
                 }
             }
         })
@@ -269,7 +275,10 @@ pub fn link_remembering(
         .map(|source| source.as_ref())
         .collect();
     let intro_links = intro_links(&resolver, &intros, &mut diagnostics);
-    let headings = scans.into_iter().map(|scan| scan.headings).collect();
+    let headings = scans
+        .iter()
+        .map(|scan| Arc::clone(&scan.headings))
+        .collect();
     let mut graph = Graph {
         schemas,
         entries,
@@ -295,7 +304,12 @@ pub fn link_remembering(
 /// matcher, and of every entry what a link to it is checked against — its position, id, file,
 /// kind, title, aliases, address and headings. Hashing these costs a small fraction of
 /// resolving every entry again.
-fn resolver_key(inputs_key: u64, matcher_key: u64, entries: &[Entry], scans: &[BodyScan]) -> u64 {
+fn resolver_key(
+    inputs_key: u64,
+    matcher_key: u64,
+    entries: &[Entry],
+    scans: &[Arc<BodyScan>],
+) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut add = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
@@ -316,13 +330,18 @@ fn resolver_key(inputs_key: u64, matcher_key: u64, entries: &[Entry], scans: &[B
             add(alias.as_bytes());
         }
         add(&(scan.headings.len() as u64).to_le_bytes());
-        for heading in &scan.headings {
+        for heading in scan.headings.iter() {
             add(&[heading.level]);
             add(heading.text.as_bytes());
             add(heading.id.as_bytes());
         }
     }
     hasher.digest()
+}
+
+/// A resolution with its body links made shareable (the graph and the memo hold the same).
+fn shared((links, edges, diagnostics): (Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)) -> Resolution {
+    (links.into(), edges, diagnostics)
 }
 
 /// The key of one entry's resolution: the shared inputs' hash ([`resolver_key`]) and the
@@ -344,14 +363,16 @@ fn scan_key(matcher_key: u64, fingerprint: u64) -> u64 {
 }
 
 /// Scans in entry order (an unreadable body scans as empty) and the read errors.
-fn split_unreadable(scans: Vec<Result<BodyScan, Diagnostic>>) -> (Vec<BodyScan>, Vec<Diagnostic>) {
+fn split_unreadable(
+    scans: Vec<Result<Arc<BodyScan>, Diagnostic>>,
+) -> (Vec<Arc<BodyScan>>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let scans = scans
         .into_iter()
         .map(|scan| {
             scan.unwrap_or_else(|diagnostic| {
                 diagnostics.push(diagnostic);
-                BodyScan::default()
+                Arc::new(BodyScan::default())
             })
         })
         .collect();
@@ -426,7 +447,7 @@ struct Resolver<'a> {
     entries: &'a [Entry],
     by_id: &'a HashMap<String, usize>,
     names: &'a NameIndex,
-    scans: &'a [BodyScan],
+    scans: &'a [Arc<BodyScan>],
     schemas: &'a Schemas,
     matcher: Option<&'a MentionMatcher>,
 }

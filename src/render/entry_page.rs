@@ -350,14 +350,14 @@ fn body_key(graph: &Graph, index: usize, root: &str) -> u64 {
     };
     add(&graph.entries[index].source.fingerprint.to_le_bytes());
     add(root.as_bytes());
-    for link in &graph.body_links[index] {
+    for link in graph.body_links[index].iter() {
         let target = &graph.entries[link.target];
         add(&(link.body_offset as u64).to_le_bytes());
         add(link.anchor.as_deref().unwrap_or("\0").as_bytes());
         add(target.url_path.as_bytes());
         add(target.title.as_bytes());
     }
-    for heading in &graph.headings[index] {
+    for heading in graph.headings[index].iter() {
         add(heading.id.as_bytes());
     }
     hasher.digest()
