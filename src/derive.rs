@@ -7,6 +7,7 @@
 
 use crate::comparison::ComparisonTable;
 use crate::edtf::Edtf;
+use crate::key::Key;
 use crate::layout::{self, LayoutInput, Point};
 use crate::link::{Graph, Relation};
 use crate::model::{Entry, Value};
@@ -124,36 +125,38 @@ pub fn derive_remembering(graph: &Graph, memo: &mut DeriveMemo) -> Arc<Derived> 
 /// from those, and are hashed too, for safety at small cost. Bodies, headings and backlink
 /// sentences are not read by derive and are not in the key.
 pub fn derive_key(graph: &Graph) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    add(&graph.inputs_key.to_le_bytes());
-    add(&(graph.entries.len() as u64).to_le_bytes());
-    for (entry, links) in graph.entries.iter().zip(&graph.body_links) {
-        add(entry.source.path.as_bytes());
-        add(entry.source.content_path.as_bytes());
-        // The text up to the body: front matter and fences (entries keep no more after link).
-        add(entry
-            .source
-            .text
-            .get(..entry.source.body_start)
-            .unwrap_or_default()
-            .as_bytes());
-        let targets: Vec<u8> = links
-            .iter()
-            .flat_map(|link| (link.target as u64).to_le_bytes())
-            .collect();
-        add(&targets);
-    }
+    use rayon::prelude::*;
+    let per_entry: Vec<u64> = graph
+        .entries
+        .par_iter()
+        .zip(&graph.body_links)
+        .map(|(entry, links)| {
+            let mut key = Key::new();
+            // The text up to the body: front matter and fences (entries keep no more).
+            let head = entry.source.text.get(..entry.source.body_start);
+            key.text(&entry.source.path)
+                .text(&entry.source.content_path)
+                .text(head.unwrap_or_default())
+                .number(links.len() as u64);
+            for link in links.iter() {
+                key.number(link.target as u64);
+            }
+            key.finish()
+        })
+        .collect();
+    let mut edges = Key::new();
     for edge in &graph.edges {
-        add(&(edge.from as u64).to_le_bytes());
-        add(&(edge.to as u64).to_le_bytes());
-        add(edge.relation.name().as_bytes());
-        add(&[u8::from(matches!(edge.relation, Relation::Field(_)))]);
+        edges
+            .number(edge.from as u64)
+            .number(edge.to as u64)
+            .number(u64::from(matches!(edge.relation, Relation::Field(_))))
+            .text(edge.relation.name());
     }
-    hasher.digest()
+    let shared = Key::new()
+        .number(graph.inputs_key)
+        .number(edges.finish())
+        .finish();
+    crate::key::of_keys(shared, &per_entry)
 }
 
 /// [`derive`], reusing `remembered`'s layout when the graph's shape is the one it was computed

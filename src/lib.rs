@@ -16,6 +16,7 @@ pub mod discover;
 pub mod edtf;
 pub mod graph_svg;
 pub mod incremental;
+pub mod key;
 pub mod layout;
 pub mod link;
 pub mod model;

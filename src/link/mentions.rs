@@ -6,6 +6,7 @@ use super::{BodyLink, NameIndex};
 use crate::diagnostics::Diagnostic;
 use crate::model::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Finds titles and aliases (four characters or more, any ASCII case, whole words) in text.
 pub(super) struct MentionMatcher {
@@ -103,7 +104,7 @@ pub(super) fn content_folder(entry: &Entry) -> &str {
 /// title or alias, where the body never links to that entry: one warning per target, at the
 /// first mention.
 pub(super) fn unlinked_mentions(
-    entries: &[Entry],
+    entries: &[Arc<Entry>],
     index: usize,
     text: &str,
     links: &[BodyLink],

@@ -12,6 +12,7 @@ mod mentions;
 pub use body::markdown_to_plain;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::key::Key;
 use crate::model::{Entry, Reference, Value};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
@@ -93,7 +94,7 @@ pub struct Graph {
     /// Kinds.
     pub schemas: Schemas,
     /// Entries, the nodes; indexes are node ids.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Arc<Entry>>,
     /// Node id by entry id.
     pub by_id: HashMap<String, usize>,
     /// Edges, sorted and without duplicates.
@@ -118,7 +119,7 @@ pub struct Graph {
 impl Graph {
     /// The entry with id `id`.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.by_id.get(id).map(|&index| &self.entries[index])
+        self.by_id.get(id).map(|&index| &*self.entries[index])
     }
 }
 
@@ -307,36 +308,38 @@ pub fn link_remembering(
 fn resolver_key(
     inputs_key: u64,
     matcher_key: u64,
-    entries: &[Entry],
+    entries: &[Arc<Entry>],
     scans: &[Arc<BodyScan>],
 ) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    add(&inputs_key.to_le_bytes());
-    add(&matcher_key.to_le_bytes());
-    for (entry, scan) in entries.iter().zip(scans) {
-        add(entry.id.as_bytes());
-        add(entry.source.path.as_bytes());
-        add(entry.source.content_path.as_bytes());
-        add(entry.kind.as_bytes());
-        add(entry.title.as_bytes());
-        add(entry.url_path.as_bytes());
-        add(&[u8::from(entry.draft)]);
-        add(&(entry.aliases.len() as u64).to_le_bytes());
-        for alias in &entry.aliases {
-            add(alias.as_bytes());
-        }
-        add(&(scan.headings.len() as u64).to_le_bytes());
-        for heading in scan.headings.iter() {
-            add(&[heading.level]);
-            add(heading.text.as_bytes());
-            add(heading.id.as_bytes());
-        }
-    }
-    hasher.digest()
+    let per_entry: Vec<u64> = entries
+        .par_iter()
+        .zip(scans)
+        .map(|(entry, scan)| {
+            let mut key = Key::new();
+            key.text(&entry.id)
+                .text(&entry.source.path)
+                .text(&entry.source.content_path)
+                .text(&entry.kind)
+                .text(&entry.title)
+                .text(&entry.url_path)
+                .number(u64::from(entry.draft))
+                .number(entry.aliases.len() as u64);
+            for alias in &entry.aliases {
+                key.text(alias);
+            }
+            key.number(scan.headings.len() as u64);
+            for heading in scan.headings.iter() {
+                key.number(u64::from(heading.level))
+                    .text(&heading.text)
+                    .text(&heading.id);
+            }
+            key.finish()
+        })
+        .collect();
+    crate::key::of_keys(
+        Key::new().number(inputs_key).number(matcher_key).finish(),
+        &per_entry,
+    )
 }
 
 /// A resolution with its body links made shareable (the graph and the memo hold the same).
@@ -382,11 +385,11 @@ fn split_unreadable(
 /// Builds the id index; a duplicate id is an error naming both files, and the later file is
 /// dropped so links still resolve to the first.
 fn index_ids(
-    entries: Vec<Entry>,
+    entries: Vec<Arc<Entry>>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Entry>, HashMap<String, usize>) {
+) -> (Vec<Arc<Entry>>, HashMap<String, usize>) {
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(entries.len());
-    let mut kept = Vec::with_capacity(entries.len());
+    let mut kept: Vec<Arc<Entry>> = Vec::with_capacity(entries.len());
     for entry in entries {
         if let Some(&first) = by_id.get(&entry.id) {
             let first: &Entry = &kept[first];
@@ -419,7 +422,7 @@ struct NameIndex {
 }
 
 impl NameIndex {
-    fn new(entries: &[Entry]) -> Self {
+    fn new(entries: &[Arc<Entry>]) -> Self {
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         let mut paths = HashMap::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -444,7 +447,7 @@ struct LinkingFile<'a> {
 }
 
 struct Resolver<'a> {
-    entries: &'a [Entry],
+    entries: &'a [Arc<Entry>],
     by_id: &'a HashMap<String, usize>,
     names: &'a NameIndex,
     scans: &'a [Arc<BodyScan>],

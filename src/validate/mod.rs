@@ -40,7 +40,7 @@ pub struct Validated {
     /// Kinds of the knowledge base.
     pub schemas: Schemas,
     /// Entries in path order (drafts left out unless asked for).
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Arc<Entry>>,
     /// The root `_index.md` (home page prose), if present.
     pub home: Option<Arc<SourceText>>,
     /// The `comparisons/_index.md` intro, if present.
@@ -60,8 +60,9 @@ pub fn is_index_path(content_path: &str) -> bool {
 /// aside so that [`Validator::finish`] reports the folder once, at its first file.
 #[derive(Debug, Clone)]
 pub struct FileResult {
-    /// The validated entry, if it had a title and a valid id.
-    pub entry: Option<Entry>,
+    /// The validated entry, if it had a title and a valid id (shared: a build's memo and its
+    /// graph hold the same entry).
+    pub entry: Option<Arc<Entry>>,
     /// Every problem found in the file.
     pub diagnostics: Vec<Diagnostic>,
     /// The file (front matter only), when its folder has no kind.
@@ -80,7 +81,10 @@ impl FileResult {
 
     /// Applies `change` to the entry, if there is one (e.g. to drop its body).
     pub fn map_entry(mut self, change: impl FnOnce(Entry) -> Entry) -> Self {
-        self.entry = self.entry.map(change);
+        // Just validated, the entry has no other owner: unwrapping it copies nothing.
+        self.entry = self
+            .entry
+            .map(|entry| Arc::new(change(Arc::unwrap_or_clone(entry))));
         self
     }
 }
@@ -156,7 +160,7 @@ impl<'a> Validator<'a> {
             &self.schemas,
         );
         FileResult {
-            entry,
+            entry: entry.map(Arc::new),
             diagnostics: context.diagnostics,
             in_folder_without_kind: None,
         }
