@@ -103,7 +103,7 @@ pub struct DeriveMemo {
     layout: RememberedLayout,
 }
 
-/// [`derive`], remembering between builds: when nothing derive reads changed (a body edit
+/// [`derive()`], remembering between builds: when nothing derive reads changed (a body edit
 /// that keeps the body's link targets), the last build's views themselves come back, shared;
 /// otherwise they are derived again, reusing the global layout if the graph's shape is the
 /// one it was computed for. Both are pure functions of their keys, so neither changes a byte.
@@ -159,7 +159,7 @@ pub fn derive_key(graph: &Graph) -> u64 {
     crate::key::of_keys(shared, &per_entry)
 }
 
-/// [`derive`], reusing `remembered`'s layout when the graph's shape is the one it was computed
+/// [`derive()`], reusing `remembered`'s layout when the graph's shape is the one it was computed
 /// for (a body or title edit leaves the shape alone), and remembering this build's layout in
 /// it. The layout is a pure function of that shape, so reusing it changes no byte.
 pub fn derive_reusing_layout(graph: &Graph, remembered: &mut RememberedLayout) -> Derived {

@@ -1,21 +1,30 @@
 //! The incremental engine: builds the same knowledge base again and again, redoing only the
 //! work whose inputs changed, with output byte-identical to a clean build.
 //!
-//! Nothing here keeps a hand-written list of what depends on what. Each piece of work is a
-//! pure function, and its result is remembered under the hash of everything it reads:
+//! Each piece of work is a pure function, and its result is remembered under the hash of
+//! everything it reads:
 //!
 //! - **validation** of an entry file: its path and text, the configuration and every
 //!   `_index.md` ([`site::AnalysisMemo`]);
-//! - the **global layout**: the number of entries and the undirected edges;
+//! - **linking** an entry: its file, and of every entry what a link is checked against
+//!   (`link::LinkMemo`);
+//! - the **derived views**: every entry's file, front matter and body link targets, and the
+//!   edges ([`crate::derive::derive_key()`]); failing that, the **global layout**: the number of
+//!   entries and the undirected edges;
 //! - every **output page**: its template context serialised into the hash, plus the site
 //!   fingerprint (templates, Tera globals, lode's version); an entry page's body HTML is
 //!   rendered only when the page is, and stands in its key by the hash of what it is made from
 //!   (the file's text, its links' targets' addresses and titles, its heading ids).
 //!
 //! So an output is rendered again exactly when something it shows changed, and a change that
-//! shows on no page (a typo fixed in a source's notes that no page quotes) renders nothing. The
-//! property test in `tests/integration/incremental.rs` applies random edit sequences and
-//! compares every file with a clean build after every step.
+//! shows on no page (a typo fixed in a source's notes that no page quotes) renders nothing.
+//!
+//! Building every page's context to hash it still costs time in proportion to the site, so
+//! one rule is kept by hand, for the commonest edit — a body changed and nothing else (see
+//! `LastSite::pages_showing_changed_bodies`): then only the pages that read a body are
+//! considered at all. The property test in `tests/integration/incremental.rs` applies random
+//! edit sequences and compares every file with a clean build after every step; it fails when
+//! that rule leaves out a page.
 
 use crate::build_cache::{Bytes, PageCache, Remembered};
 use crate::derive::Derived;

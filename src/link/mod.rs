@@ -132,7 +132,7 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
 
 /// What linking remembers for the next build: the mention matcher under the hash of its
 /// patterns, each body's scan under the hash of the file's text and the matcher's patterns
-/// (a scan reads nothing else), and each entry's resolution under [`resolution_key`]. Empty,
+/// (a scan reads nothing else), and each entry's resolution under `resolution_key`. Empty,
 /// it remembers nothing.
 #[derive(Default)]
 pub struct LinkMemo {
