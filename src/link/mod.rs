@@ -16,10 +16,10 @@ use crate::model::{Entry, Reference, Value};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
 use crate::validate::Validated;
-use body::{BodyScan, scan_body, sentence_markdown};
+use body::{BodyScan, scan_body, sentence_markdown, unsafe_address_errors};
 use mentions::MentionMatcher;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The kind that `sources`, claims' `source` and events' `source` must point at.
@@ -121,9 +121,15 @@ impl Graph {
 
 /// Resolves every reference of every entry into the graph. Bodies come from `bodies` (see
 /// [`BodySource::file_text`]) once to scan them and once more to resolve their links, so no
-/// more than a few bodies are in memory at a time.
+/// more than a few bodies are in memory at a time. This knows no static files: a relative
+/// link to one is an error here (see [`link_remembering`]).
 pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagnostic>) {
-    link_remembering(validated, bodies, &mut LinkMemo::default())
+    link_remembering(
+        validated,
+        bodies,
+        &BTreeSet::new(),
+        &mut LinkMemo::default(),
+    )
 }
 
 /// What linking remembers for the next build: the mention matcher under the hash of its
@@ -136,10 +142,12 @@ pub struct LinkMemo {
 }
 
 /// [`link`], reusing the matcher and the scans of unchanged bodies from `memo`, and
-/// remembering this build's in it.
+/// remembering this build's in it. `static_files` are the paths (from the output's root) of
+/// the static files the site will have, which relative links in bodies may point at.
 pub fn link_remembering(
     validated: Validated,
     bodies: &dyn BodySource,
+    static_files: &BTreeSet<String>,
     memo: &mut LinkMemo,
 ) -> (Graph, Vec<Diagnostic>) {
     let Validated {
@@ -207,6 +215,12 @@ pub fn link_remembering(
         scans: &scans,
         schemas: &schemas,
         matcher: matcher.as_deref(),
+        static_files,
+        addresses: entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.url_path.trim_end_matches('/'), index))
+            .collect(),
     };
     let results: Vec<(Vec<BodyLink>, Vec<Edge>, Vec<Diagnostic>)> = (0..entries.len())
         .into_par_iter()
@@ -356,6 +370,10 @@ struct Resolver<'a> {
     scans: &'a [BodyScan],
     schemas: &'a Schemas,
     matcher: Option<&'a MentionMatcher>,
+    /// Paths of the static files the output will hold (`style.css`, `files/report.pdf`).
+    static_files: &'a BTreeSet<String>,
+    /// Page addresses without the trailing `/` (`countries/russia`) to entries.
+    addresses: HashMap<&'a str, usize>,
 }
 
 impl Resolver<'_> {
@@ -539,7 +557,9 @@ fn intro_links(
 ) -> BTreeMap<String, Vec<BodyLink>> {
     let mut resolved = BTreeMap::new();
     for source in intros {
-        let links = scan_body(source.body(), None)
+        let scan = scan_body(source.body(), None);
+        diagnostics.extend(unsafe_address_errors(source, &source.text, &scan));
+        let links = scan
             .links
             .iter()
             .filter_map(|raw| {
