@@ -337,7 +337,11 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
     let mut header = vec!["id", "title", "summary", "tags"];
     header.extend(&field_names);
     writer
-        .write_record(&header)
+        .write_record(
+            header
+                .iter()
+                .map(|cell| crate::text::spreadsheet_cell(cell).into_owned()),
+        )
         .map_err(|error| error.to_string())?;
     for &member in members {
         let entry = &graph.entries[member];
@@ -362,8 +366,13 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
                     .unwrap_or_default(),
             );
         }
+        // A spreadsheet must show, never run, what a contributor wrote (formula injection).
         writer
-            .write_record(&record)
+            .write_record(
+                record
+                    .iter()
+                    .map(|cell| crate::text::spreadsheet_cell(cell).into_owned()),
+            )
             .map_err(|error| error.to_string())?;
     }
     writer.into_inner().map_err(|error| error.to_string())

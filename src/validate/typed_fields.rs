@@ -119,7 +119,7 @@ impl EntryValidation<'_> {
         field: &FieldSchema,
     ) -> Option<Value> {
         let name = field.name.as_str();
-        let Some(text) = scalar_text(value) else {
+        let Some(text) = self.written_text(value, path) else {
             return self.wrong_type(
                 value,
                 path,
