@@ -73,6 +73,36 @@ fn push_escaped(out: &mut String, character: char) {
     }
 }
 
+/// Serialised JSON with `<`, `>` and `&` (and U+2028, U+2029) written as `\u` escapes: the
+/// same data for any JSON reader, but no `<script>` or `</script>` a browser could ever see if
+/// the file were sniffed as HTML or pasted into a page's `<script>`. Those characters occur
+/// only inside JSON strings, where the escapes mean the same.
+pub fn html_safe_json(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut rest = json;
+    while let Some((&byte, tail)) = rest.split_first() {
+        match byte {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in older JavaScript.
+            0xE2 if tail.starts_with(&[0x80, 0xA8]) || tail.starts_with(&[0x80, 0xA9]) => {
+                let escape: &[u8] = if tail[1] == 0xA8 {
+                    b"\\u2028"
+                } else {
+                    b"\\u2029"
+                };
+                out.extend_from_slice(escape);
+                rest = &tail[2..];
+                continue;
+            }
+            other => out.push(other),
+        }
+        rest = tail;
+    }
+    out
+}
+
 /// `text` as a CSV cell that a spreadsheet shows and never runs: a cell beginning with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return (after any spaces) is read as a formula by
 /// Excel, LibreOffice and Google Sheets, so it gets a leading `'` (OWASP's advice against
@@ -185,6 +215,23 @@ mod tests {
         assert_eq!(escape_xml("a\u{1}b\u{1f}c"), "a b c");
         assert_eq!(escape_xml("tab\there\nline"), "tab\there\nline");
         assert_eq!(escape_xml("<&>"), "&lt;&amp;&gt;");
+    }
+
+    #[test]
+    fn json_never_holds_markup_characters_but_means_the_same() {
+        let value = serde_json::json!({"title": "<script>alert('x')</script> & \u{2028}\u{2029}é"});
+        let json = html_safe_json(&serde_json::to_vec(&value).unwrap());
+        let text = String::from_utf8(json.clone()).unwrap();
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        assert!(
+            !text.contains('\u{2028}') && !text.contains('\u{2029}'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -31,6 +31,21 @@ pub fn address_kind(address: &str) -> AddressKind {
     }
 }
 
+/// The links and images of inline markdown (a `text` field) whose address has an unsafe
+/// scheme: (byte offset in `markdown`, scheme), in order.
+pub fn unsafe_links_in_markdown(markdown: &str) -> Vec<(usize, String)> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(markdown, crate::parse::markdown_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                unsafe_scheme(&dest_url).map(|scheme| (range.start, scheme))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The unsafe scheme of `address`, if it has one.
 pub fn unsafe_scheme(address: &str) -> Option<String> {
     match address_kind(address) {
@@ -125,6 +140,14 @@ mod tests {
                 "{address:?}"
             );
         }
+    }
+
+    #[test]
+    fn unsafe_links_of_inline_markdown_are_found_with_their_offsets() {
+        assert_eq!(
+            unsafe_links_in_markdown("a [b](https://x.org) [c](javascript:1) ![d](data:x)"),
+            [(21, "javascript".to_string()), (39, "data".to_string())]
+        );
     }
 
     proptest! {

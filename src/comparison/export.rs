@@ -74,7 +74,7 @@ pub fn write_comparison_data(
     let document = json!({"title": entry.title, "columns": columns, "rows": rows_json});
     let json_bytes = serde_json::to_vec(&document)
         .map_err(|error| Diagnostic::error(json_path.clone(), error.to_string()))?;
-    put(sink, &json_path, &json_bytes)
+    put(sink, &json_path, &crate::text::html_safe_json(&json_bytes))
 }
 
 fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {

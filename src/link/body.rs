@@ -594,10 +594,10 @@ impl Resolver<'_> {
         {
             return true;
         }
-        // A file beside an entry's page (`comparisons/x/table.csv`).
-        address
-            .rsplit_once('/')
-            .is_some_and(|(folder, _)| self.addresses.contains_key(folder))
+        // A comparison's data beside its page (`comparisons/x/table.csv`).
+        address.rsplit_once('/').is_some_and(|(folder, file)| {
+            matches!(file, "table.csv" | "table.json") && self.addresses.contains_key(folder)
+        })
     }
 
     /// `../countries/russia.md`, relative to the linking file.
