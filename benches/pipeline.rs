@@ -89,3 +89,56 @@ fn page_rendering(bencher: divan::Bencher, count: usize) {
         lode::render::render(&input, &sink)
     });
 }
+
+/// A body of about `kilobytes` KB: prose with links, emphasis, a table, a code block and raw
+/// HTML (some of it hostile), repeated.
+fn large_body(kilobytes: usize) -> String {
+    let section = "## Section\n\nSome *prose* with a [link](https://example.org/) and `code`, \
+                   <span class=\"note\" onclick=\"alert(1)\">raw inline HTML</span>.\n\n\
+                   | a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlet x = 1;\n```\n\n\
+                   <div><p>A raw <b>block</b></p><script>alert(1)</script></div>\n\n";
+    section.repeat(kilobytes * 1024 / section.len() + 1)
+}
+
+/// One body to HTML: pulldown-cmark alone (what lode did before sanitising), then lode's
+/// `body_to_html` sanitising (the default) and only balancing (`unsafe_html: true`). The
+/// difference is the cost of `finish_html` per page.
+#[divan::bench(args = [10, 100, 1000])]
+fn body_html_markdown_only(bencher: divan::Bencher, kilobytes: usize) {
+    let body = large_body(kilobytes);
+    bencher.bench(|| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(&body, lode::parse::markdown_options()),
+        );
+        html
+    });
+}
+
+#[divan::bench(args = [10, 100, 1000])]
+fn body_html_sanitised(bencher: divan::Bencher, kilobytes: usize) {
+    body_html(
+        bencher,
+        kilobytes,
+        lode::render::sanitize::RawHtml::Sanitise,
+    );
+}
+
+#[divan::bench(args = [10, 100, 1000])]
+fn body_html_balanced(bencher: divan::Bencher, kilobytes: usize) {
+    body_html(bencher, kilobytes, lode::render::sanitize::RawHtml::Trust);
+}
+
+fn body_html(bencher: divan::Bencher, kilobytes: usize, raw_html: lode::render::sanitize::RawHtml) {
+    let body = large_body(kilobytes);
+    let graph = lode::link::Graph::default();
+    let context = lode::render::markdown::BodyContext {
+        graph: &graph,
+        links: &[],
+        headings: &[],
+        root: "../../",
+        raw_html,
+    };
+    bencher.bench(|| lode::render::markdown::body_to_html(&body, &context));
+}
