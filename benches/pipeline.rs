@@ -142,3 +142,69 @@ fn body_html(bencher: divan::Bencher, kilobytes: usize, raw_html: lode::render::
     };
     bencher.bench(|| lode::render::markdown::body_to_html(&body, &context));
 }
+
+/// The bodies of every entry of the atlas (`content/`), as written.
+fn atlas_bodies() -> Vec<String> {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    walkdir::WalkDir::new(content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .map(|text| match text.splitn(3, "---\n").nth(2) {
+            Some(body) => body.to_string(),
+            None => text,
+        })
+        .collect()
+}
+
+/// Every atlas body to HTML, pulldown-cmark alone: the baseline of the two below.
+#[divan::bench]
+fn atlas_bodies_markdown_only(bencher: divan::Bencher) {
+    let bodies = atlas_bodies();
+    bencher.bench(|| {
+        bodies
+            .iter()
+            .map(|body| {
+                let mut html = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut html,
+                    pulldown_cmark::Parser::new_ext(body, lode::parse::markdown_options()),
+                );
+                html.len()
+            })
+            .sum::<usize>()
+    });
+}
+
+/// Every atlas body through `body_to_html`, sanitised (divide by the number of entries for
+/// the cost per page).
+#[divan::bench]
+fn atlas_bodies_sanitised(bencher: divan::Bencher) {
+    atlas_bodies_with(bencher, lode::render::sanitize::RawHtml::Sanitise);
+}
+
+/// Every atlas body through `body_to_html`, only balanced (`unsafe_html: true`).
+#[divan::bench]
+fn atlas_bodies_balanced(bencher: divan::Bencher) {
+    atlas_bodies_with(bencher, lode::render::sanitize::RawHtml::Trust);
+}
+
+fn atlas_bodies_with(bencher: divan::Bencher, raw_html: lode::render::sanitize::RawHtml) {
+    let bodies = atlas_bodies();
+    let graph = lode::link::Graph::default();
+    let context = lode::render::markdown::BodyContext {
+        graph: &graph,
+        links: &[],
+        headings: &[],
+        root: "../../",
+        raw_html,
+    };
+    bencher.bench(|| {
+        bodies
+            .iter()
+            .map(|body| lode::render::markdown::body_to_html(body, &context).len())
+            .sum::<usize>()
+    });
+}

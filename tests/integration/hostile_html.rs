@@ -20,7 +20,7 @@ fn every_unsafe_address_is_an_error_at_its_position() {
     let outcome = check("hostile-html");
     let expected = [
         "content/_index.md:4:10 a link with a `javascript:` address is not allowed",
-        "content/notes/_index.md:10:56 an image with a `vbscript:` address is not allowed",
+        "content/notes/_index.md:11:56 an image with a `vbscript:` address is not allowed",
         "content/notes/evil.md:5:46 a link in `remark` has a `javascript:` address, which is not allowed",
         "content/notes/evil.md:7:11 `homepage` has a `javascript:` address, which is not allowed",
         "content/notes/evil.md:14:11 a link with a `javascript:` address is not allowed",
@@ -148,12 +148,23 @@ fn nothing_live_is_rendered_even_despite_errors() {
     // Markup in text fields is shown as text, in every context.
     let evil = String::from_utf8_lossy(&files["notes/evil/index.html"]).into_owned();
     assert!(evil.contains("<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</h1>"));
+    assert!(
+        evil.contains("<dt>Remark &lt;script&gt;alert(&#39;field label&#39;)&lt;/script&gt;</dt>")
+    );
+    assert!(evil.contains(
+        r#"<dd class="field-label">&lt;/title&gt;&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;</dd>"#
+    ));
     assert!(evil.contains(
         "<title>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; · Hostile HTML</title>"
     ));
     assert!(evil.contains(
         r#"<meta name="description" content="&quot;&gt;&lt;svg onload=alert(&#39;summary&#39;)&gt;">"#
     ));
+    let safe = String::from_utf8_lossy(&files["notes/safe/index.html"]).into_owned();
+    assert!(
+        safe.contains("&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt;"),
+        "a claim's note"
+    );
     let atom = String::from_utf8_lossy(&files["atom.xml"]).into_owned();
     assert!(atom.contains("<title>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</title>"));
     let search = String::from_utf8_lossy(&files["search-index.json"]).into_owned();
