@@ -34,6 +34,10 @@ pub struct Config {
     /// Rows per page of kind indexes, timelines and tag pages: a longer list is split into
     /// numbered pages (`countries/`, `countries/page/2/`, …).
     pub page_size: std::num::NonZeroUsize,
+    /// When true, raw HTML in markdown (bodies, intros, `text` fields) is kept as written,
+    /// scripts and all, only balanced; for sites whose every contributor is trusted. When
+    /// false (the default), it is sanitised with an allowlist.
+    pub unsafe_html: bool,
 }
 
 /// Rows per page of long lists unless `lode.yaml` says otherwise: a 500-row table is still
@@ -55,6 +59,7 @@ impl Default for Config {
             require_sources: false,
             feed_limit: 30,
             page_size: DEFAULT_PAGE_SIZE,
+            unsafe_html: false,
         }
     }
 }
@@ -75,7 +80,7 @@ impl Config {
             )
             .help(
                 "known keys: title, description, base_url, language, output, content, \
-                 require_sources, feed_limit, page_size",
+                 require_sources, feed_limit, page_size, unsafe_html",
             );
             if let Some(location) = error.location() {
                 diagnostic = diagnostic.at(

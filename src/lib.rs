@@ -28,6 +28,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod text;
+pub mod url_safety;
 pub mod validate;
 pub mod write;
 pub mod yaml_position;

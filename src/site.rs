@@ -255,8 +255,9 @@ pub fn analyse_remembering(
     };
     let (validated, validate_diagnostics) = pass.run(found, timings);
     diagnostics.extend(validate_diagnostics);
+    let static_files = static_file_paths(&discovered);
     let (graph, link_diagnostics) = timings.time("link", || {
-        link::link_remembering(validated, files, &mut memo.link)
+        link::link_remembering(validated, files, &static_files, &mut memo.link)
     });
     diagnostics.extend(link_diagnostics);
     let derived = timings.time("derive", || {
@@ -268,6 +269,18 @@ pub fn analyse_remembering(
         graph,
         derived,
     }
+}
+
+/// The paths of every static file the output will hold: the built-in ones, the generated
+/// highlight CSS and the knowledge base's own `static/` files (what relative links in bodies
+/// may point at besides pages).
+fn static_file_paths(discovered: &Discovered) -> std::collections::BTreeSet<String> {
+    render::templates::built_in_static()
+        .iter()
+        .map(|(path, _)| path.to_string())
+        .chain(std::iter::once("highlight.css".to_string()))
+        .chain(discovered.static_files.iter().map(|file| file.path.clone()))
+        .collect()
 }
 
 /// What an analysis remembers for the next one (see [`analyse_remembering`]); empty, it

@@ -7,13 +7,40 @@
 /// Escapes `text` for HTML element content and for attribute values in either kind of quotes.
 ///
 /// `pulldown-cmark-escape` leaves `'` alone, which breaks a single-quoted attribute, so lode
-/// keeps its own escaper: the same five characters Tera's autoescape handles.
+/// keeps its own escaper: the five characters Tera's autoescape handles, and NUL, which
+/// becomes U+FFFD as the HTML parser would make it (a YAML `"\0"` escape can put one in a
+/// title). Tera's autoescape uses this too (see [`escape_html_into`]).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
-        push_escaped(&mut out, character);
+        push_escaped_html(&mut out, character);
     }
     out
+}
+
+/// [`escape_html`] writing into `output`: Tera's escape function for every `.html` and `.xml`
+/// template (XML templates escape with the stricter `xml` filter on top).
+pub fn escape_html_into(text: &str, output: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Runs of plain text are written whole; only the characters that need it are replaced.
+    let mut start = 0;
+    for (index, character) in text.char_indices() {
+        if matches!(character, '&' | '<' | '>' | '"' | '\'' | '\0') {
+            output.write_all(&text.as_bytes()[start..index])?;
+            let mut escaped = String::new();
+            push_escaped_html(&mut escaped, character);
+            output.write_all(escaped.as_bytes())?;
+            start = index + character.len_utf8();
+        }
+    }
+    output.write_all(&text.as_bytes()[start..])
+}
+
+/// [`push_escaped`], with NUL replaced by U+FFFD.
+fn push_escaped_html(out: &mut String, character: char) {
+    match character {
+        '\0' => out.push('\u{FFFD}'),
+        other => push_escaped(out, other),
+    }
 }
 
 /// Escapes `text` for XML (Atom, sitemaps, SVG) content and quoted attributes.
@@ -44,6 +71,82 @@ fn push_escaped(out: &mut String, character: char) {
         '\'' => out.push_str("&#39;"),
         other => out.push(other),
     }
+}
+
+/// Serialised JSON with `<`, `>` and `&` (and U+2028, U+2029) written as `\u` escapes: the
+/// same data for any JSON reader, but no `<script>` or `</script>` a browser could ever see if
+/// the file were sniffed as HTML or pasted into a page's `<script>`. Those characters occur
+/// only inside JSON strings, where the escapes mean the same.
+pub fn html_safe_json(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut rest = json;
+    while let Some((&byte, tail)) = rest.split_first() {
+        match byte {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in older JavaScript.
+            0xE2 if tail.starts_with(&[0x80, 0xA8]) || tail.starts_with(&[0x80, 0xA9]) => {
+                let escape: &[u8] = if tail[1] == 0xA8 {
+                    b"\\u2028"
+                } else {
+                    b"\\u2029"
+                };
+                out.extend_from_slice(escape);
+                rest = &tail[2..];
+                continue;
+            }
+            other => out.push(other),
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// `text` as a CSV cell that a spreadsheet shows and never runs: a cell beginning with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return (after any spaces) is read as a formula by
+/// Excel, LibreOffice and Google Sheets, so it gets a leading `'` (OWASP's advice against
+/// formula injection), which spreadsheets show as text and do not display.
+///
+/// A plain number (`-3.5`, `-2,500`, `+1e3`) is left alone, whatever its column: it is data,
+/// it stays a number in the spreadsheet, and no formula is only digits, a sign, `,` and `.`.
+/// NUL (a YAML `"\0"` escape can make one) becomes U+FFFD, as in HTML.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let text: std::borrow::Cow<str> = if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let starts_formula = text
+        .trim_start_matches(' ')
+        .starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if starts_formula && !is_plain_number(&text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        text
+    }
+}
+
+/// A decimal number as lode writes one or a contributor types one: an optional sign, digits
+/// (optionally grouped by `,`), an optional fraction and an optional exponent.
+fn is_plain_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (unsigned, None),
+    };
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    let integer_ok = digits(integer)
+        || (integer.contains(',')
+            && integer
+                .split(',')
+                .enumerate()
+                .all(|(index, group)| digits(group) && (index == 0 || group.len() == 3)));
+    let fraction_ok = fraction.is_empty() || digits(fraction);
+    let exponent_ok = exponent
+        .is_none_or(|exponent| digits(exponent.strip_prefix(['-', '+']).unwrap_or(exponent)));
+    integer_ok && fraction_ok && exponent_ok
 }
 
 /// `text` cut after `max` characters, ending in "…" when it was cut (trailing space before
@@ -99,10 +202,74 @@ mod tests {
     }
 
     #[test]
+    fn html_escaping_replaces_nul_and_writes_the_same_into_a_writer() {
+        assert_eq!(escape_html("a\0b"), "a\u{FFFD}b");
+        let text = "x<y>&\"'\0é";
+        let mut written = Vec::new();
+        escape_html_into(text, &mut written).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), escape_html(text));
+    }
+
+    #[test]
     fn xml_escaping_replaces_forbidden_control_characters() {
         assert_eq!(escape_xml("a\u{1}b\u{1f}c"), "a b c");
         assert_eq!(escape_xml("tab\there\nline"), "tab\there\nline");
         assert_eq!(escape_xml("<&>"), "&lt;&amp;&gt;");
+    }
+
+    #[test]
+    fn json_never_holds_markup_characters_but_means_the_same() {
+        let value = serde_json::json!({"title": "<script>alert('x')</script> & \u{2028}\u{2029}é"});
+        let json = html_safe_json(&serde_json::to_vec(&value).unwrap());
+        let text = String::from_utf8(json.clone()).unwrap();
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        assert!(
+            !text.contains('\u{2028}') && !text.contains('\u{2029}'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn spreadsheet_cells_never_start_a_formula() {
+        for formula in [
+            "=HYPERLINK(\"https://evil.example\",\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\t=1",
+            "\r=1",
+            "  =1+1",
+            "-",
+            "-3.5 Mt",
+            "-∞",
+            "-1,23",
+        ] {
+            assert_eq!(
+                spreadsheet_cell(formula),
+                format!("'{formula}"),
+                "{formula:?}"
+            );
+        }
+        assert_eq!(spreadsheet_cell("a\0b"), "a\u{FFFD}b");
+        assert_eq!(spreadsheet_cell("=\0"), "'=\u{FFFD}");
+        for data in [
+            "-3.5",
+            "-2,500",
+            "+1e3",
+            "-1.5E-7",
+            "42",
+            "Russia",
+            "a=b",
+            "",
+            "3,800,000",
+        ] {
+            assert_eq!(spreadsheet_cell(data), data, "{data:?}");
+        }
     }
 
     #[test]

@@ -87,6 +87,24 @@ pub fn locate(yaml: &str, path: &[PathSegment]) -> Option<Position> {
     }
 }
 
+/// The source text of the plain (unquoted) scalar that starts at `position` in `yaml`: the
+/// characters up to a space, a comment or a flow delimiter (`,`, `]`, `}`). What a number or a
+/// boolean was written as (`0x1F`, `1.50`, `TRUE`), where YAML only keeps its value.
+pub fn plain_scalar_at(yaml: &str, position: Position) -> Option<&str> {
+    let line = yaml.lines().nth(position.line.checked_sub(1)?)?;
+    let start = line
+        .char_indices()
+        .nth(position.column.checked_sub(1)?)
+        .map(|(index, _)| index)?;
+    let rest = &line[start..];
+    let end = rest
+        .find(|character: char| {
+            character.is_whitespace() || matches!(character, ',' | ']' | '}' | '#')
+        })
+        .unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|token| !token.is_empty())
+}
+
 /// Seeks along `path`; at the end, fails with [`FOUND`] so serde_yaml records the mark.
 struct Seek<'p> {
     path: &'p [PathSegment],
@@ -269,6 +287,17 @@ mod tests {
     fn finds_values_deep_in_block_lists() {
         let path = [key("events"), PathSegment::Index(0), key("date")];
         assert_eq!(locate(YAML, &path), at(6, 11));
+    }
+
+    #[test]
+    fn plain_scalars_are_read_back_as_written() {
+        let yaml = "title: 0x1F # hex\nlist: [1.50, TRUE]\nflow: { a: é, b: 0o17 }\n";
+        let token =
+            |path: &[PathSegment]| locate(yaml, path).and_then(|at| plain_scalar_at(yaml, at));
+        assert_eq!(token(&[key("title")]), Some("0x1F"));
+        assert_eq!(token(&[key("list"), PathSegment::Index(0)]), Some("1.50"));
+        assert_eq!(token(&[key("list"), PathSegment::Index(1)]), Some("TRUE"));
+        assert_eq!(token(&[key("flow"), key("b")]), Some("0o17"));
     }
 
     #[test]

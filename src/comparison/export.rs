@@ -1,10 +1,13 @@
 //! `table.csv` and `table.json` beside a comparison page, with the same values as its table.
+//! CSV cells that a spreadsheet would run as a formula are neutralised
+//! ([`crate::text::spreadsheet_cell`]); the JSON keeps the text as it is.
 
 use super::ComparisonTable;
 use super::view::{cell_text, column_heading};
 use crate::diagnostics::Diagnostic;
 use crate::link::Graph;
 use crate::render::PageSink;
+use crate::text::spreadsheet_cell;
 use serde_json::json;
 
 /// Writes both exports of `table` into `sink`.
@@ -20,7 +23,13 @@ pub fn write_comparison_data(
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["id".to_string(), "title".to_string()];
     header.extend(table.columns.iter().map(column_heading));
-    writer.write_record(&header).map_err(csv_error)?;
+    writer
+        .write_record(
+            header
+                .iter()
+                .map(|cell| spreadsheet_cell(cell).into_owned()),
+        )
+        .map_err(csv_error)?;
     let mut rows_json = Vec::new();
     for (&row, cells) in table.rows.iter().zip(&table.cells) {
         let row_entry = &graph.entries[row];
@@ -44,7 +53,13 @@ pub fn write_comparison_data(
                 .collect();
             cells_json.insert(column.field.clone(), serde_json::Value::Array(claims));
         }
-        writer.write_record(&record).map_err(csv_error)?;
+        writer
+            .write_record(
+                record
+                    .iter()
+                    .map(|cell| spreadsheet_cell(cell).into_owned()),
+            )
+            .map_err(csv_error)?;
         rows_json.push(json!({"id": row_entry.id, "title": row_entry.title, "cells": cells_json}));
     }
     let csv_bytes = writer
@@ -59,7 +74,7 @@ pub fn write_comparison_data(
     let document = json!({"title": entry.title, "columns": columns, "rows": rows_json});
     let json_bytes = serde_json::to_vec(&document)
         .map_err(|error| Diagnostic::error(json_path.clone(), error.to_string()))?;
-    put(sink, &json_path, &json_bytes)
+    put(sink, &json_path, &crate::text::html_safe_json(&json_bytes))
 }
 
 fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {

@@ -1,5 +1,10 @@
 //! Links in bodies: one scan of each body (headings, links, mentions), the sentence a backlink
 //! shows, and the resolution of each link to an entry and a heading.
+//!
+//! Every address a body links to is checked: an unsafe scheme (see [`crate::url_safety`]) is an
+//! error at the link (for a reference link, at its definition, so one definition used twice is
+//! one error), and a relative link must reach an entry (by id, by its file's path or by its
+//! page's address), a page of the site or a static file, like a wikilink must reach an entry.
 
 use super::mentions::{MentionMatcher, unlinked_mentions};
 use super::{BodyLink, Edge, Heading, LinkingFile, Relation, Resolver};
@@ -20,6 +25,9 @@ pub(super) struct BodyScan {
     /// code and footnotes): (pattern, byte offset, length). Kept instead of the text itself,
     /// so memory does not grow with the bodies.
     pub(super) mentions: Vec<(usize, usize, usize)>,
+    /// Links, images and link reference definitions whose address has an unsafe scheme, in
+    /// body order.
+    pub(super) unsafe_addresses: Vec<UnsafeAddress>,
 }
 
 /// A link of a body as written: where, and to what.
@@ -28,7 +36,79 @@ pub(super) struct RawLink {
     body_offset: usize,
     length: usize,
     target: String,
-    is_wikilink: bool,
+    kind: RawLinkKind,
+}
+
+/// How a link names its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawLinkKind {
+    /// `[[russia]]`: an id, title, alias or content path.
+    Wikilink,
+    /// `[x](../countries/russia.md)`: a `.md` file, relative to the linking file.
+    MarkdownFile,
+    /// `[x](russia)`, `[x](../china/)`, `[x](/files/report.pdf)`: any other relative address.
+    Relative,
+}
+
+/// A link, image or link reference definition whose address has an unsafe scheme.
+#[derive(Debug, Clone)]
+pub(super) struct UnsafeAddress {
+    body_offset: usize,
+    length: usize,
+    /// The scheme, as a browser reads it (`javascript`).
+    scheme: String,
+    /// `a link`, `an image` or `the link reference definition `[label]``.
+    what: String,
+}
+
+/// Where a link's address goes, by its form.
+enum Destination {
+    /// Nothing to check: a safe scheme, `//host/…`, an e-mail autolink, or this page
+    /// (`#heading`, `?query`, empty).
+    Unchecked,
+    /// An unsafe scheme.
+    Unsafe(String),
+    /// A relative address to resolve.
+    Resolved(RawLinkKind),
+}
+
+/// What the address `destination` of a link of type `link_type` is.
+fn destination(link_type: LinkType, destination: &str) -> Destination {
+    if matches!(link_type, LinkType::WikiLink { .. }) {
+        return Destination::Resolved(RawLinkKind::Wikilink);
+    }
+    // pulldown-cmark gives an e-mail autolink's address without its `mailto:`.
+    if link_type == LinkType::Email {
+        return Destination::Unchecked;
+    }
+    match crate::url_safety::address_kind(destination) {
+        crate::url_safety::AddressKind::Unsafe(scheme) => Destination::Unsafe(scheme),
+        crate::url_safety::AddressKind::Safe(_) => Destination::Unchecked,
+        crate::url_safety::AddressKind::Relative => {
+            let path = destination.split(['#', '?']).next().unwrap_or("");
+            if path.is_empty() || destination.starts_with("//") {
+                Destination::Unchecked
+            } else if path.ends_with(".md") && !path.starts_with('/') {
+                Destination::Resolved(RawLinkKind::MarkdownFile)
+            } else {
+                Destination::Resolved(RawLinkKind::Relative)
+            }
+        }
+    }
+}
+
+/// Whether a link of this type takes its address from a link reference definition (whose
+/// address is checked once, at the definition).
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(
+        link_type,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
 }
 
 /// One parse of a body: headings with their ids, every link, and the first mention of each
@@ -39,7 +119,8 @@ pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodySca
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut excluded_depth = 0usize;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+    let mut events = Parser::new_ext(body, markdown_options()).into_offset_iter();
+    for (event, range) in events.by_ref() {
         match &event {
             Event::Start(
                 Tag::Link { .. }
@@ -83,35 +164,81 @@ pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodySca
                 link_type,
                 dest_url,
                 ..
-            }) => {
-                let is_wikilink = matches!(link_type, LinkType::WikiLink { .. });
-                if is_wikilink || is_markdown_file_link(&dest_url) {
-                    scan.links.push(RawLink {
+            }) => match destination(link_type, &dest_url) {
+                Destination::Resolved(kind) => scan.links.push(RawLink {
+                    body_offset: range.start,
+                    length: range.len(),
+                    target: dest_url.to_string(),
+                    kind,
+                }),
+                Destination::Unsafe(scheme) if !is_reference(link_type) => {
+                    scan.unsafe_addresses.push(UnsafeAddress {
                         body_offset: range.start,
                         length: range.len(),
-                        target: dest_url.to_string(),
-                        is_wikilink,
+                        scheme,
+                        what: "a link".to_string(),
+                    });
+                }
+                Destination::Unsafe(_) | Destination::Unchecked => {}
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) if !is_reference(link_type) => {
+                if let Some(scheme) = crate::url_safety::unsafe_scheme(&dest_url) {
+                    scan.unsafe_addresses.push(UnsafeAddress {
+                        body_offset: range.start,
+                        length: range.len(),
+                        scheme,
+                        what: "an image".to_string(),
                     });
                 }
             }
             _ => {}
         }
     }
+    // Definitions are checked whether or not a link uses them: an unused one still holds the
+    // address for the next contributor to use.
+    for (label, definition) in events.reference_definitions().iter() {
+        if let Some(scheme) = crate::url_safety::unsafe_scheme(&definition.dest) {
+            scan.unsafe_addresses.push(UnsafeAddress {
+                body_offset: definition.span.start,
+                length: definition.span.len(),
+                scheme,
+                what: format!("the link reference definition `[{label}]`"),
+            });
+        }
+    }
+    // The definitions come out of a hash map: sort them into body order.
+    scan.unsafe_addresses
+        .sort_by_key(|address| (address.body_offset, address.length));
     scan.headings = headings.into();
     scan
 }
 
-/// A relative link to a `.md` file (`../countries/russia.md#economy`); external links are left
-/// alone.
-fn is_markdown_file_link(destination: &str) -> bool {
-    if destination.contains("://")
-        || destination.starts_with("mailto:")
-        || destination.starts_with('/')
-    {
-        return false;
-    }
-    let path = destination.split('#').next().unwrap_or("");
-    path.ends_with(".md")
+/// The errors for the unsafe addresses of a body (see [`BodyScan::unsafe_addresses`]) in
+/// `source`, whose whole text is `text`.
+pub(super) fn unsafe_address_errors<'a>(
+    source: &'a crate::source::SourceText,
+    text: &'a str,
+    scan: &'a BodyScan,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    scan.unsafe_addresses.iter().map(move |address| {
+        let scheme = &address.scheme;
+        let diagnostic = Diagnostic::error(
+            source.path.clone(),
+            format!("{} with a `{scheme}:` address is not allowed", address.what),
+        )
+        .label("unsafe address")
+        .help(format!(
+            "links and images may use http:, https:, mailto: and tel: addresses or relative \
+             ones; a `{scheme}:` address can run code or load content in every reader's browser"
+        ));
+        source
+            .diagnostic_at_body_offset(text, diagnostic, address.body_offset)
+            .span(address.length)
+    })
 }
 
 /// The markdown of the sentence around `offset` (turned into plain text once links resolve).
@@ -195,6 +322,11 @@ impl Resolver<'_> {
     ) -> Vec<BodyLink> {
         let entry = &self.entries[index];
         let body = entry.source.body_of(text);
+        diagnostics.extend(unsafe_address_errors(
+            &entry.source,
+            text,
+            &self.scans[index],
+        ));
         let mut links = Vec::new();
         let mut sentence_taken = BTreeSet::new();
         for raw in &self.scans[index].links {
@@ -233,7 +365,9 @@ impl Resolver<'_> {
     }
 
     /// Resolves one link of a body. `from` is the file it is in, and the entry that file is
-    /// (none for an `_index.md` intro); `text` is that file's whole text.
+    /// (none for an `_index.md` intro); `text` is that file's whole text. `None` when the link
+    /// is broken (reported in `diagnostics`) or reaches something other than an entry (a page
+    /// of the site, a static file), which render leaves as written.
     pub(super) fn body_link(
         &self,
         from: LinkingFile,
@@ -259,10 +393,17 @@ impl Resolver<'_> {
                     Some("name the entry whose heading you mean: [[id#heading]]".to_string()),
                 )
             })
-        } else if raw.is_wikilink {
-            self.wikilink_target(page)
         } else {
-            self.markdown_path_target(&source.content_path, page)
+            match raw.kind {
+                RawLinkKind::Wikilink => self.wikilink_target(page),
+                RawLinkKind::MarkdownFile => self.markdown_path_target(&source.content_path, page),
+                RawLinkKind::Relative => match self.relative_target(from, page) {
+                    Ok(Some(target)) => Ok(target),
+                    // A page of the site or a static file: nothing to rewrite.
+                    Ok(None) => return None,
+                    Err(problem) => Err(problem),
+                },
+            }
         };
         let target = match target {
             Ok(target) => target,
@@ -371,6 +512,97 @@ impl Resolver<'_> {
         }
     }
 
+    /// Where a relative link other than a `.md` file goes (`page` without its `#anchor`):
+    /// `Some` entry when it names one by id (`russia`), by its file's path without `.md`,
+    /// relative to the linking file or from the content root (`../countries/russia`,
+    /// `/countries/russia`), or by its page's address relative to the linking page
+    /// (`../china/`); `None` when it reaches a page of the site or a static file.
+    fn relative_target(
+        &self,
+        from: LinkingFile,
+        page: &str,
+    ) -> Result<Option<usize>, (String, Option<String>)> {
+        let path = page.split('?').next().unwrap_or("");
+        let bare = path
+            .trim_end_matches("index.html")
+            .trim_end_matches('/')
+            .trim_end_matches(".md");
+        if !bare.contains('/')
+            && let Some(&target) = self.by_id.get(bare)
+        {
+            return Ok(Some(target));
+        }
+        let file_folder = from
+            .source
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        if let Some(content_path) = resolve_relative(file_folder, bare)
+            && let Some(&target) = self.names.paths.get(&content_path)
+        {
+            return Ok(Some(target));
+        }
+        let page_address = match from.entry {
+            Some(entry) => self.entries[entry].url_path.as_str(),
+            None => intro_address(&from.source.content_path),
+        };
+        let address = resolve_relative(page_address.trim_end_matches('/'), path);
+        if let Some(address) = &address {
+            let address = address.trim_end_matches("index.html").trim_end_matches('/');
+            if let Some(&target) = self.addresses.get(address) {
+                return Ok(Some(target));
+            }
+            if self.is_site_address(address) {
+                return Ok(None);
+            }
+        }
+        let ids = self.entries.iter().map(|entry| entry.id.as_str());
+        let help = match did_you_mean(bare.rsplit('/').next().unwrap_or(bare), ids) {
+            Some(close) => format!("did you mean `[[{close}]]`?"),
+            None => "link an entry with `[[id]]` or its `.md` file; a file of your own goes in \
+                     `static/`"
+                .to_string(),
+        };
+        let message = match address {
+            Some(address) => format!(
+                "`{page}` is not an entry, a page of the site or a static file (resolved to `/{address}`)"
+            ),
+            None => format!("`{page}` points above the site's root"),
+        };
+        Err((message, Some(help)))
+    }
+
+    /// Whether `address` (from the site root, without a leading or trailing `/`) is a file
+    /// or page lode writes besides the entries' pages: a static file, a root file (feed,
+    /// sitemap, search index…), a site page (`timeline`, `tags/…`), a kind's index, timeline
+    /// or its pages, or a file beside an entry's page (a comparison's `table.csv`).
+    fn is_site_address(&self, address: &str) -> bool {
+        if address.is_empty()
+            || self.static_files.contains(address)
+            || ROOT_FILES.contains(&address)
+        {
+            return true;
+        }
+        let (first, rest) = address.split_once('/').unwrap_or((address, ""));
+        if crate::schema::SITE_FOLDERS.contains(&first) {
+            return true;
+        }
+        let is_list_folder = first == crate::schema::COMPARISON_FOLDER
+            || self.schemas.kind_of_folder(first).is_some();
+        if is_list_folder
+            && (rest.is_empty()
+                || rest == "timeline"
+                || rest.starts_with("page/")
+                || rest.starts_with("timeline/"))
+        {
+            return true;
+        }
+        // A comparison's data beside its page (`comparisons/x/table.csv`).
+        address.rsplit_once('/').is_some_and(|(folder, file)| {
+            matches!(file, "table.csv" | "table.json") && self.addresses.contains_key(folder)
+        })
+    }
+
     /// `../countries/russia.md`, relative to the linking file.
     /// `page`, a relative path to a `.md` file, read from the file at `content_path`.
     fn markdown_path_target(
@@ -409,6 +641,44 @@ impl Resolver<'_> {
     }
 }
 
+/// Files lode writes at the site's root besides pages and static files.
+const ROOT_FILES: [&str; 7] = [
+    "404.html",
+    "atom.xml",
+    "robots.txt",
+    "search-index.json",
+    "sitemap.xml",
+    "sitemap-index.xml",
+    "index.html",
+];
+
+/// The address (from the site root, ending in `/`, empty for the home page) of the page an
+/// `_index.md` intro is shown on: `countries/_index` → `countries/`, `_index` → ``.
+fn intro_address(content_path: &str) -> &str {
+    content_path.trim_end_matches("_index")
+}
+
+/// `path` (with `/` between parts; from the root when it starts with `/`) read from the folder
+/// `base` (no leading or trailing `/`), `.` and `..` applied: `None` when it climbs above the
+/// root.
+fn resolve_relative(base: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|part| !part.is_empty()).collect()
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,11 +693,77 @@ mod tests {
     }
 
     #[test]
-    fn scan_finds_markdown_file_links_only() {
-        let body = "[a](../countries/russia.md) [b](https://x.org/a.md) [c](other.html)";
+    fn scan_finds_relative_links_but_not_external_ones() {
+        let body = "[a](../countries/russia.md) [b](https://x.org/a.md) [c](other.html) \
+                    [d](#economy) [e](mailto:a@b.org) <a@b.org> [f](//cdn.org/x) [g](/x.pdf)";
         let scan = scan_body(body, None);
-        let targets: Vec<_> = scan.links.iter().map(|link| link.target.as_str()).collect();
-        assert_eq!(targets, ["../countries/russia.md"]);
+        let links: Vec<_> = scan
+            .links
+            .iter()
+            .map(|link| (link.target.as_str(), link.kind))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("../countries/russia.md", RawLinkKind::MarkdownFile),
+                ("other.html", RawLinkKind::Relative),
+                ("/x.pdf", RawLinkKind::Relative),
+            ]
+        );
+        assert!(scan.unsafe_addresses.is_empty());
+    }
+
+    #[test]
+    fn scan_finds_every_unsafe_address_once() {
+        let body = "[a](javascript:alert(1)) ![b](data:image/png;base64,x) <vbscript:x> \
+                    [c](<jav&#x09;ascript:1>) [d][r] [e][r] [[russia|label [f](file:///etc)]]\n\n\
+                    [r]: JavaScript:alert(2)\n";
+        let scan = scan_body(body, None);
+        let found: Vec<(&str, &str, &str)> = scan
+            .unsafe_addresses
+            .iter()
+            .map(|address| {
+                let at = &body[address.body_offset..address.body_offset + address.length];
+                (address.what.as_str(), address.scheme.as_str(), at)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a link", "javascript", "[a](javascript:alert(1))"),
+                ("an image", "data", "![b](data:image/png;base64,x)"),
+                ("a link", "vbscript", "<vbscript:x>"),
+                ("a link", "javascript", "[c](<jav&#x09;ascript:1>)"),
+                ("a link", "file", "[f](file:///etc)"),
+                (
+                    "the link reference definition `[r]`",
+                    "javascript",
+                    "[r]: JavaScript:alert(2)"
+                ),
+            ]
+        );
+        // A link inside a wikilink's label wins (links do not nest), and unsafe links are not
+        // resolved: nothing is left to resolve.
+        assert!(scan.links.is_empty());
+    }
+
+    #[test]
+    fn relative_paths_resolve_from_a_folder() {
+        assert_eq!(
+            resolve_relative("countries/russia", "../china"),
+            Some("countries/china".into())
+        );
+        assert_eq!(
+            resolve_relative("countries", "./a/b/"),
+            Some("countries/a/b".into())
+        );
+        assert_eq!(
+            resolve_relative("countries", "/files/x.pdf"),
+            Some("files/x.pdf".into())
+        );
+        assert_eq!(resolve_relative("", "../x"), None);
+        assert_eq!(intro_address("countries/_index"), "countries/");
+        assert_eq!(intro_address("_index"), "");
     }
 
     #[test]

@@ -17,10 +17,10 @@ use crate::model::{Entry, Reference, Value};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
 use crate::validate::Validated;
-use body::{BodyScan, scan_body, sentence_markdown};
+use body::{BodyScan, scan_body, sentence_markdown, unsafe_address_errors};
 use mentions::MentionMatcher;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The kind that `sources`, claims' `source` and events' `source` must point at.
@@ -125,9 +125,15 @@ impl Graph {
 
 /// Resolves every reference of every entry into the graph. Bodies come from `bodies` (see
 /// [`BodySource::file_text`]) once to scan them and once more to resolve their links, so no
-/// more than a few bodies are in memory at a time.
+/// more than a few bodies are in memory at a time. This knows no static files: a relative
+/// link to one is an error here (see [`link_remembering`]).
 pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagnostic>) {
-    link_remembering(validated, bodies, &mut LinkMemo::default())
+    link_remembering(
+        validated,
+        bodies,
+        &BTreeSet::new(),
+        &mut LinkMemo::default(),
+    )
 }
 
 /// What linking remembers for the next build: the mention matcher under the hash of its
@@ -145,10 +151,12 @@ pub struct LinkMemo {
 type Resolution = (Arc<[BodyLink]>, Vec<Edge>, Vec<Diagnostic>);
 
 /// [`link`], reusing the matcher and the scans of unchanged bodies from `memo`, and
-/// remembering this build's in it.
+/// remembering this build's in it. `static_files` are the paths (from the output's root) of
+/// the static files the site will have, which relative links in bodies may point at.
 pub fn link_remembering(
     validated: Validated,
     bodies: &dyn BodySource,
+    static_files: &BTreeSet<String>,
     memo: &mut LinkMemo,
 ) -> (Graph, Vec<Diagnostic>) {
     let Validated {
@@ -220,8 +228,14 @@ pub fn link_remembering(
         scans: &scans,
         schemas: &schemas,
         matcher: matcher.as_deref(),
+        static_files,
+        addresses: entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| (entry.url_path.trim_end_matches('/'), index))
+            .collect(),
     };
-    let shared_key = resolver_key(inputs_key, matcher_key, &entries, &scans);
+    let shared_key = resolver_key(inputs_key, matcher_key, static_files, &entries, &scans);
     let previous_resolutions = std::mem::take(&mut memo.resolutions);
     let results: Vec<(Option<u64>, Resolution)> = (0..entries.len())
         .into_par_iter()
@@ -303,11 +317,13 @@ pub fn link_remembering(
 /// The hash of everything an entry's resolution reads besides the entry itself: what every
 /// entry's validation read (so an entry is a function of its file and this), the mention
 /// matcher, and of every entry what a link to it is checked against — its position, id, file,
-/// kind, title, aliases, address and headings. Hashing these costs a small fraction of
+/// kind, title, aliases, address and headings; and the static files a relative link may
+/// name. Hashing these costs a small fraction of
 /// resolving every entry again.
 fn resolver_key(
     inputs_key: u64,
     matcher_key: u64,
+    static_files: &BTreeSet<String>,
     entries: &[Arc<Entry>],
     scans: &[Arc<BodyScan>],
 ) -> u64 {
@@ -337,9 +353,22 @@ fn resolver_key(
         })
         .collect();
     crate::key::of_keys(
-        Key::new().number(inputs_key).number(matcher_key).finish(),
+        static_files_key(inputs_key, matcher_key, static_files),
         &per_entry,
     )
+}
+
+/// The shared part of [`resolver_key`]: the validation inputs, the matcher, and the static
+/// files a relative link may point at.
+fn static_files_key(inputs_key: u64, matcher_key: u64, static_files: &BTreeSet<String>) -> u64 {
+    let mut key = Key::new();
+    key.number(inputs_key)
+        .number(matcher_key)
+        .number(static_files.len() as u64);
+    for path in static_files {
+        key.text(path);
+    }
+    key.finish()
 }
 
 /// A resolution with its body links made shareable (the graph and the memo hold the same).
@@ -453,6 +482,10 @@ struct Resolver<'a> {
     scans: &'a [Arc<BodyScan>],
     schemas: &'a Schemas,
     matcher: Option<&'a MentionMatcher>,
+    /// Paths of the static files the output will hold (`style.css`, `files/report.pdf`).
+    static_files: &'a BTreeSet<String>,
+    /// Page addresses without the trailing `/` (`countries/russia`) to entries.
+    addresses: HashMap<&'a str, usize>,
 }
 
 impl Resolver<'_> {
@@ -636,7 +669,9 @@ fn intro_links(
 ) -> BTreeMap<String, Vec<BodyLink>> {
     let mut resolved = BTreeMap::new();
     for source in intros {
-        let links = scan_body(source.body(), None)
+        let scan = scan_body(source.body(), None);
+        diagnostics.extend(unsafe_address_errors(source, &source.text, &scan));
+        let links = scan
             .links
             .iter()
             .filter_map(|raw| {

@@ -2,6 +2,7 @@
 
 use super::markdown::{BodyContext, body_to_html};
 use super::renderer::{Late, PagePlace, Renderer};
+use super::sanitize::RawHtml;
 use super::views::{self, EntryLink, FieldView, Footnotes, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
 use crate::comparison::{ComparisonView, comparison_view};
@@ -138,7 +139,8 @@ impl Renderer<'_> {
         // only if the page is rendered, and stand in its key by the hash of their inputs.
         let local_graph = self.local_graph_input(index, &root);
         let late = Late {
-            key: body_key(graph, index, &root) ^ local_graph_key(&local_graph).rotate_left(1),
+            key: body_key(graph, index, &root, self.raw_html())
+                ^ local_graph_key(&local_graph).rotate_left(1),
             fill: Box::new(|view: &mut EntryView| {
                 view.body = self.body_html(index, &root)?;
                 view.local_graph = match local_graph {
@@ -163,6 +165,7 @@ impl Renderer<'_> {
                 links: &graph.body_links[index],
                 headings: &graph.headings[index],
                 root,
+                raw_html: self.raw_html(),
             },
         ))
     }
@@ -186,7 +189,7 @@ impl Renderer<'_> {
                     values: values
                         .into_iter()
                         .map(|(value, claim)| {
-                            views::claim_view(graph, value, claim, footnotes, root)
+                            views::claim_view(graph, value, claim, footnotes, root, self.raw_html())
                         })
                         .collect(),
                 })
@@ -340,9 +343,9 @@ fn local_graph_key(input: &Option<LocalGraphInput>) -> u64 {
 }
 
 /// The hash of everything [`body_to_html`] reads for entry `index`: the file's text (by its
-/// fingerprint), the root prefix, each link's offset, anchor and target's address and title,
-/// and the heading ids.
-fn body_key(graph: &Graph, index: usize, root: &str) -> u64 {
+/// fingerprint), the root prefix, what raw HTML becomes (`unsafe_html`), each link's offset,
+/// anchor and target's address and title, and the heading ids.
+fn body_key(graph: &Graph, index: usize, root: &str, raw_html: RawHtml) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut add = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
@@ -350,6 +353,7 @@ fn body_key(graph: &Graph, index: usize, root: &str) -> u64 {
     };
     add(&graph.entries[index].source.fingerprint.to_le_bytes());
     add(root.as_bytes());
+    add(&[u8::from(raw_html == RawHtml::Trust)]);
     for link in graph.body_links[index].iter() {
         let target = &graph.entries[link.target];
         add(&(link.body_offset as u64).to_le_bytes());

@@ -13,6 +13,11 @@ fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> 
         .map_err(|error| Diagnostic::error(path.to_string(), error))
 }
 
+/// [`put`] for a JSON file: its markup characters escaped ([`crate::text::html_safe_json`]).
+fn put_json(sink: &dyn PageSink, path: &str, json: &[u8]) -> Result<(), Diagnostic> {
+    put(sink, path, &crate::text::html_safe_json(json))
+}
+
 /// Atom feed, sitemap, robots.txt, whole-graph JSON and CSV per kind.
 pub fn write_feeds_and_exports(
     input: &RenderInput,
@@ -40,7 +45,7 @@ pub fn write_feeds_and_exports(
         input.config.base_url
     );
     put(sink, "robots.txt", robots.as_bytes())?;
-    put(sink, "data/graph.json", &graph_export(input.graph)?)?;
+    put_json(sink, "data/graph.json", &graph_export(input.graph)?)?;
     for (kind, members) in &input.derived.kinds {
         let path = format!("data/{kind}.csv");
         put(
@@ -337,7 +342,11 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
     let mut header = vec!["id", "title", "summary", "tags"];
     header.extend(&field_names);
     writer
-        .write_record(&header)
+        .write_record(
+            header
+                .iter()
+                .map(|cell| crate::text::spreadsheet_cell(cell).into_owned()),
+        )
         .map_err(|error| error.to_string())?;
     for &member in members {
         let entry = &graph.entries[member];
@@ -362,8 +371,13 @@ fn kind_csv(graph: &Graph, kind: &str, members: &[usize]) -> Result<Vec<u8>, Str
                     .unwrap_or_default(),
             );
         }
+        // A spreadsheet must show, never run, what a contributor wrote (formula injection).
         writer
-            .write_record(&record)
+            .write_record(
+                record
+                    .iter()
+                    .map(|cell| crate::text::spreadsheet_cell(cell).into_owned()),
+            )
             .map_err(|error| error.to_string())?;
     }
     writer.into_inner().map_err(|error| error.to_string())
@@ -429,7 +443,7 @@ pub fn write_graph_json(
     let mut out = Vec::new();
     write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges)
         .map_err(|error| Diagnostic::error(path.to_string(), error.to_string()))?;
-    put(sink, path, &out)
+    put_json(sink, path, &out)
 }
 
 /// An item of the search index (short keys keep the file small).
@@ -457,7 +471,7 @@ pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diag
     write_items(&mut out, items)
         .map_err(|error| Diagnostic::error("search-index.json", error.to_string()))?;
     out.push(b']');
-    put(sink, "search-index.json", &out)
+    put_json(sink, "search-index.json", &out)
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ impl Renderer<'_> {
             kind: kind.kind.clone(),
             kind_title: kind.title.clone(),
             intro: if number == 1 {
-                intro_html(graph, &kind.source, &root)
+                intro_html(graph, &kind.source, &root, self.raw_html())
             } else {
                 String::new()
             },
@@ -116,7 +116,9 @@ impl Renderer<'_> {
         let sort = sort_key(values.first().map(|(value, _)| *value));
         let claims = values
             .into_iter()
-            .map(|(value, claim)| views::claim_view(graph, value, claim, footnotes, root))
+            .map(|(value, claim)| {
+                views::claim_view(graph, value, claim, footnotes, root, self.raw_html())
+            })
             .collect();
         KindCell { claims, sort }
     }

@@ -14,6 +14,7 @@ pub mod markdown;
 mod pager;
 pub mod pages;
 mod renderer;
+pub mod sanitize;
 mod site_pages;
 pub mod templates;
 mod timeline;

@@ -1,6 +1,7 @@
 //! The state every page function shares, and the one function that turns a view into a page.
 
 use super::markdown::{BodyContext, body_to_html};
+use super::sanitize::RawHtml;
 use super::views::{EntryLink, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
 use crate::build_cache::Output;
@@ -146,6 +147,11 @@ impl Renderer<'_> {
         put
     }
 
+    /// What raw HTML in markdown becomes on this site (`unsafe_html`).
+    pub(super) fn raw_html(&self) -> RawHtml {
+        RawHtml::from_config(self.input.config)
+    }
+
     /// Rows (or events, or entries) per page of a long list.
     pub(super) fn page_size(&self) -> usize {
         self.input.config.page_size.get()
@@ -223,9 +229,15 @@ pub(super) fn kind_links(
         .unwrap_or_default()
 }
 
-/// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML. Its links
-/// are not resolved through the graph: intros are not entries.
-pub(super) fn intro_html(graph: &Graph, source: &crate::source::SourceText, root: &str) -> String {
+/// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML, its raw HTML
+/// treated as `raw_html` says. Its links are not resolved through the graph: intros are not
+/// entries.
+pub(super) fn intro_html(
+    graph: &Graph,
+    source: &crate::source::SourceText,
+    root: &str,
+    raw_html: RawHtml,
+) -> String {
     body_to_html(
         source.body(),
         &BodyContext {
@@ -236,6 +248,7 @@ pub(super) fn intro_html(graph: &Graph, source: &crate::source::SourceText, root
                 .map_or(&[], Vec::as_slice),
             headings: &[],
             root,
+            raw_html,
         },
     )
 }

@@ -108,6 +108,8 @@ fn register_filters(tera: &mut tera::Tera) {
 fn compile(sources: &BTreeMap<String, (String, String)>) -> Result<tera::Tera, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaper, plus NUL to U+FFFD.
+    tera.set_escape_fn(crate::text::escape_html_into);
     register_filters(&mut tera);
     let templates = sources
         .iter()

@@ -5,6 +5,7 @@
 //! their markup, so a theme can change it, and Tera's autoescape escapes them.
 
 use super::RenderInput;
+use super::sanitize::RawHtml;
 use crate::derive::{Derived, TimelineEvent};
 use crate::edtf::Edtf;
 use crate::link::Graph;
@@ -281,12 +282,13 @@ pub enum ValueView {
     },
 }
 
-/// The view of `value`, with links to referenced entries from a page at `root`.
-pub fn value_view(graph: &Graph, value: &Value, root: &str) -> ValueView {
+/// The view of `value`, with links to referenced entries from a page at `root`; raw HTML in a
+/// `text` value is treated as `raw_html` says.
+pub fn value_view(graph: &Graph, value: &Value, root: &str, raw_html: RawHtml) -> ValueView {
     match value {
         Value::String(text) | Value::Enum(text) => ValueView::Plain { text: text.clone() },
         Value::Text(markdown) => ValueView::Markdown {
-            html: super::markdown::inline_to_html(markdown),
+            html: super::markdown::inline_to_html(markdown, raw_html),
         },
         Value::Number(number) => ValueView::Plain {
             text: crate::quantity::format_number(*number),
@@ -344,15 +346,17 @@ pub struct ClaimView {
     pub footnote: Option<usize>,
 }
 
-/// The view of `value` and its claim, citing the claim's source in `footnotes`.
+/// The view of `value` and its claim, citing the claim's source in `footnotes` (`raw_html`:
+/// see [`value_view`]).
 pub fn claim_view(
     graph: &Graph,
     value: &Value,
     claim: Option<&Claim>,
     footnotes: &mut Footnotes,
     root: &str,
+    raw_html: RawHtml,
 ) -> ClaimView {
-    let value = value_view(graph, value, root);
+    let value = value_view(graph, value, root, raw_html);
     let Some(claim) = claim else {
         return ClaimView {
             value,

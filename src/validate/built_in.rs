@@ -7,8 +7,7 @@ use crate::diagnostics::did_you_mean;
 use crate::edtf::Edtf;
 use crate::model::Reference;
 use crate::schema::{
-    BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, Schemas, is_valid_id, scalar_text,
-    yaml_key_text,
+    BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, Schemas, is_valid_id, yaml_key_text,
 };
 use crate::yaml_position::PathSegment;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -65,7 +64,10 @@ impl EntryValidation<'_> {
                 .help("add `title: The title` to the front matter");
             return self.reject(diagnostic);
         };
-        match scalar_text(value).filter(|text| !text.trim().is_empty()) {
+        match self
+            .written_text(value, &[key("title")])
+            .filter(|text| !text.trim().is_empty())
+        {
             Some(title) => Some(title.trim().to_string()),
             None => {
                 let diagnostic = self
@@ -89,7 +91,10 @@ impl EntryValidation<'_> {
     /// The entry's id: `id:` if set, else the file name; either must be a valid id.
     pub(super) fn id(&mut self, front: &Mapping) -> Option<String> {
         let (id, from_field) = match front.get("id") {
-            Some(value) => (scalar_text(value).unwrap_or_default(), true),
+            Some(value) => (
+                self.written_text(value, &[key("id")]).unwrap_or_default(),
+                true,
+            ),
             None => (
                 self.source
                     .content_path
@@ -152,7 +157,7 @@ impl EntryValidation<'_> {
     /// A built-in text field such as `summary`, if set.
     pub(super) fn optional_string(&mut self, front: &Mapping, name: &str) -> Option<String> {
         let value = front.get(name)?;
-        match scalar_text(value) {
+        match self.written_text(value, &[key(name)]) {
             Some(text) => Some(text),
             None => {
                 let diagnostic = self

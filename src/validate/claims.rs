@@ -85,7 +85,9 @@ impl EntryValidation<'_> {
         let as_of = mapping
             .get("as_of")
             .and_then(|value| self.date(value, &child(&path, "as_of")));
-        let note = mapping.get("note").and_then(scalar_text);
+        let note = mapping
+            .get("note")
+            .and_then(|note| self.written_text(note, &child(&path, "note")));
         Some(Claim {
             value: value?,
             source,

@@ -3,7 +3,6 @@
 
 use super::{EntryValidation, child, key};
 use crate::model::EntryEvent;
-use crate::schema::scalar_text;
 use crate::yaml_position::{CompactPath, PathSegment};
 use serde_yaml::{Mapping, Value as Yaml};
 
@@ -50,7 +49,10 @@ impl EntryValidation<'_> {
                 self.reject(diagnostic)
             }
         };
-        let title = match mapping.get("title").and_then(scalar_text) {
+        let title = match mapping
+            .get("title")
+            .and_then(|title| self.written_text(title, &child(&path, "title")))
+        {
             Some(title) => Some(title),
             None => {
                 let diagnostic = self

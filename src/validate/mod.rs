@@ -321,6 +321,24 @@ impl EntryValidation<'_> {
         schema::error_at_path(self.source, path, message)
     }
 
+    /// A scalar as text the way the contributor wrote it: a string as YAML read it; a number
+    /// or a boolean as its source text (`title: 0x1F` is "0x1F", not "31"; `1.50` keeps its
+    /// zero), found only then, by its position, so strings never pay for it. `None` for a
+    /// list, a mapping or nothing.
+    fn written_text(&self, value: &Yaml, path: &[PathSegment]) -> Option<String> {
+        if !matches!(value, Yaml::Number(_) | Yaml::Bool(_)) {
+            return schema::scalar_text(value);
+        }
+        let yaml = self.source.front_matter_text();
+        let written = crate::yaml_position::locate(yaml, path)
+            .and_then(|position| crate::yaml_position::plain_scalar_at(yaml, position))
+            // The token must be this very scalar, read again to the same value.
+            .filter(|token| serde_yaml::from_str::<Yaml>(token).ok().as_ref() == Some(value));
+        written
+            .map(str::to_string)
+            .or_else(|| schema::scalar_text(value))
+    }
+
     /// An error pointing at the file's first line (for what is missing rather than wrong).
     fn error_at_first_line(&self, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(self.source.path.clone(), message)

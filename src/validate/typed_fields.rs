@@ -119,7 +119,7 @@ impl EntryValidation<'_> {
         field: &FieldSchema,
     ) -> Option<Value> {
         let name = field.name.as_str();
-        let Some(text) = scalar_text(value) else {
+        let Some(text) = self.written_text(value, path) else {
             return self.wrong_type(
                 value,
                 path,
@@ -144,10 +144,30 @@ impl EntryValidation<'_> {
             return self.reject(diagnostic);
         }
         Some(if field.field_type == FieldType::Text {
+            self.check_text_links(&text, path, name);
             Value::Text(text)
         } else {
             Value::String(text)
         })
+    }
+
+    /// Reports each link or image of the `text` value `text` whose address has an unsafe
+    /// scheme, at the link inside the value (render drops the address all the same).
+    fn check_text_links(&mut self, text: &str, path: &[PathSegment], name: &str) {
+        for (offset, scheme) in crate::url_safety::unsafe_links_in_markdown(text) {
+            let diagnostic = self
+                .error_at(
+                    path,
+                    format!("a link in `{name}` has a `{scheme}:` address, which is not allowed"),
+                )
+                .label("unsafe address")
+                .help(format!(
+                    "links may use http:, https:, mailto: and tel: addresses or relative ones; a \
+                     `{scheme}:` address can run code or load content in every reader's browser"
+                ));
+            self.diagnostics
+                .push(super::shift_marker(diagnostic, offset, text));
+        }
     }
 
     /// A `url` value: an absolute address.
@@ -164,9 +184,21 @@ impl EntryValidation<'_> {
         if is_absolute_url(text) {
             return Some(Value::Url(text.to_string()));
         }
-        let diagnostic = self
-            .error_at(path, format!("`{text}` is not an absolute address"))
-            .help("addresses start with `https://`, `http://` or `mailto:`");
+        let diagnostic = match crate::url_safety::unsafe_scheme(text) {
+            Some(scheme) => self
+                .error_at(
+                    path,
+                    format!("`{name}` has a `{scheme}:` address, which is not allowed"),
+                )
+                .label("unsafe address")
+                .help(format!(
+                    "addresses start with `https://`, `http://`, `mailto:` or `tel:`; a \
+                     `{scheme}:` address can run code or load content in every reader's browser"
+                )),
+            None => self
+                .error_at(path, format!("`{text}` is not an absolute address"))
+                .help("addresses start with `https://`, `http://`, `mailto:` or `tel:`"),
+        };
         self.reject(diagnostic)
     }
 
@@ -213,14 +245,22 @@ fn describe_type(field_type: &FieldType) -> String {
     }
 }
 
-/// `https://…`, `http://…` (with something after the scheme, no spaces) or `mailto:…`.
+/// `https://…`, `http://…` (with something after the scheme), `mailto:…` or `tel:…`, with no
+/// spaces or control characters anywhere (a browser would drop them and could read another
+/// address than the one shown).
 fn is_absolute_url(text: &str) -> bool {
+    if text.contains(|character: char| character.is_whitespace() || character.is_control()) {
+        return false;
+    }
     let rest = text
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     match rest {
-        Some(rest) => !rest.is_empty() && !rest.contains(char::is_whitespace),
-        None => text.starts_with("mailto:") && text.len() > 7,
+        Some(rest) => !rest.is_empty(),
+        None => ["mailto:", "tel:"].iter().any(|scheme| {
+            text.strip_prefix(scheme)
+                .is_some_and(|address| !address.is_empty())
+        }),
     }
 }
 
@@ -231,7 +271,13 @@ mod tests {
     #[test]
     fn urls_must_be_absolute() {
         assert!(is_absolute_url("https://usgs.gov/x"));
+        assert!(is_absolute_url("mailto:a@b.org"));
+        assert!(is_absolute_url("tel:+4420"));
         assert!(!is_absolute_url("usgs.gov"));
         assert!(!is_absolute_url("https://"));
+        assert!(!is_absolute_url("tel:"));
+        assert!(!is_absolute_url("https://x.org/\u{1}a"));
+        assert!(!is_absolute_url("javascript:alert(1)"));
+        assert!(!is_absolute_url("https://x.org/a b"));
     }
 }

@@ -17,7 +17,7 @@ impl EntryValidation<'_> {
         name: &str,
     ) -> Vec<String> {
         let Yaml::Sequence(items) = value else {
-            return match scalar_text(value) {
+            return match self.written_text(value, path) {
                 Some(text) => vec![text],
                 None => {
                     let diagnostic = self
@@ -30,11 +30,11 @@ impl EntryValidation<'_> {
         };
         let mut strings = Vec::new();
         for (index, item) in items.iter().enumerate() {
-            match scalar_text(item) {
+            let mut item_path = path.to_vec();
+            item_path.push(PathSegment::Index(index));
+            match self.written_text(item, &item_path) {
                 Some(text) => strings.push(text),
                 None => {
-                    let mut item_path = path.to_vec();
-                    item_path.push(PathSegment::Index(index));
                     let diagnostic = self
                         .error_at(&item_path, format!("items of `{name}` must be text"))
                         .help("write a list like `[a, b, c]`");

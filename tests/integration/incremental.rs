@@ -549,3 +549,26 @@ fn a_renamed_heading_breaks_a_link_to_it_in_an_unchanged_entry_and_renaming_it_b
     let repaired = compare_with_clean(&mut engine, &model.files(None, &template));
     assert_eq!(repaired, Ok(true));
 }
+
+#[test]
+fn removing_a_static_file_breaks_a_link_to_it_in_an_unchanged_entry() {
+    let template = built_in_base_template();
+    let mut model = Model::new();
+    model.static_text = Some(1);
+    model.regions[3]
+        .words
+        .push("[the styles](../../extra.css)".to_string());
+    let mut engine = Engine::new();
+    let builds = compare_with_clean(&mut engine, &model.files(None, &template));
+    assert_eq!(
+        builds,
+        Ok(true),
+        "the link to `extra.css` resolves at first"
+    );
+    model.static_text = None;
+    let files = model.files(None, &template);
+    assert_eq!(compare_with_clean(&mut engine, &files), Ok(false));
+    model.static_text = Some(2);
+    let repaired = compare_with_clean(&mut engine, &model.files(None, &template));
+    assert_eq!(repaired, Ok(true));
+}

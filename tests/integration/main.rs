@@ -4,6 +4,7 @@
 mod atlas;
 mod build_cache;
 mod field_types;
+mod hostile_html;
 mod incremental;
 mod links;
 mod mistakes;
