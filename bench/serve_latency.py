@@ -82,8 +82,16 @@ def main():
             f.write(original + f"\nEdited body, take {n}.\n")
         return time.monotonic()
     def title_edit(n):
+        # The old title stays as an alias, so links that name the entry by title still resolve
+        # (a contributor renaming an entry would do the same, or fix the links).
+        old_title = re.search(r"^title: (.*)$", original, flags=re.M).group(1)
         text = re.sub(r"^title: (.*)$", lambda m: f"title: {m.group(1)} (take {n})", original,
                       count=1, flags=re.M)
+        if re.search(r"^aliases: \[", text, flags=re.M):
+            text = re.sub(r"^aliases: \[", f"aliases: [{old_title}, ", text, count=1, flags=re.M)
+        else:
+            text = re.sub(r"^(title: .*)$", lambda m: f"{m.group(1)}\naliases: [{old_title}]",
+                          text, count=1, flags=re.M)
         with open(target, "w", encoding="utf-8") as f:
             f.write(text)
         return time.monotonic()

@@ -137,9 +137,10 @@ impl Renderer<'_> {
                 )
             })?;
         let bytes = crate::build_cache::Bytes::from(html.into_bytes());
+        // Shared, not copied: a sink in memory and the page memo hold the same bytes.
         let put = self
             .sink
-            .put(file, &bytes)
+            .put_shared(file, bytes.clone())
             .map_err(|error| Diagnostic::error(file, error));
         if let Some((cache, Some(key))) = key {
             cache.remember(file, key, bytes);

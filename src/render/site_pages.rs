@@ -67,6 +67,7 @@ impl Renderer<'_> {
         let comparisons: Vec<EntryLink> = kind_links(graph, derived, COMPARISON_KIND, &root);
         let pages: Vec<EntryLink> = kind_links(graph, derived, PAGE_KIND, &root);
         let view = HomeView {
+            kinds: views::kind_cards(self.input),
             intro,
             recent,
             comparisons,
@@ -207,6 +208,7 @@ pub fn base_path(base_url: &str) -> String {
 
 #[derive(Serialize)]
 pub(super) struct HomeView {
+    kinds: Vec<views::KindCard>,
     intro: String,
     recent: Vec<views::EventView>,
     comparisons: Vec<EntryLink>,

@@ -54,10 +54,31 @@ pub struct NavKind {
     pub title: String,
     /// Site path of the index (`countries/`), to prefix with `root`.
     pub path: String,
-    /// Number of entries.
-    pub count: usize,
     /// One line.
     pub summary: String,
+}
+
+/// A kind with its number of entries (the home page's cards). The count is not in the
+/// navigation every page shows: adding an entry would change every page's global context and
+/// render the whole site again.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCard {
+    /// The kind, as in the navigation.
+    #[serde(flatten)]
+    pub kind: NavKind,
+    /// Number of entries.
+    pub count: usize,
+}
+
+/// The kinds with their entry counts, in folder order.
+pub fn kind_cards(input: &RenderInput) -> Vec<KindCard> {
+    nav_kinds(input)
+        .into_iter()
+        .map(|kind| KindCard {
+            count: input.derived.kinds.get(&kind.kind).map_or(0, Vec::len),
+            kind,
+        })
+        .collect()
 }
 
 /// The kinds, in folder order, for every page's navigation (global context).
@@ -71,7 +92,6 @@ pub fn nav_kinds(input: &RenderInput) -> Vec<NavKind> {
             kind: kind.kind.clone(),
             title: kind.title.clone(),
             path: format!("{}/", kind.folder),
-            count: input.derived.kinds.get(&kind.kind).map_or(0, Vec::len),
             summary: kind.summary.clone().unwrap_or_default(),
         })
         .collect()

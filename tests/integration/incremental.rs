@@ -572,3 +572,44 @@ fn removing_a_static_file_breaks_a_link_to_it_in_an_unchanged_entry() {
     let repaired = compare_with_clean(&mut engine, &model.files(None, &template));
     assert_eq!(repaired, Ok(true));
 }
+
+#[test]
+fn a_new_entry_without_links_renders_no_other_entry_page_again() {
+    let template = built_in_base_template();
+    let mut model = Model::new();
+    let mut engine = Engine::new();
+    let options = BuildOptions::default();
+    let first = engine
+        .build(&model.files(None, &template), &options)
+        .expect("builds")
+        .files
+        .expect("a site");
+    // No claim citing the survey, so the new entry has no edge at all: a new neighbour of a
+    // hub would change the local graph of every page whose neighbourhood reaches the hub.
+    model.add_region(7);
+    let added = model.regions.last_mut().expect("the new region");
+    added.share = None;
+    let second = engine
+        .build(&model.files(None, &template), &options)
+        .expect("builds")
+        .files
+        .expect("a site");
+    // A reused page shares its bytes with the last build's. The kinds' entry counts (on the
+    // home page) are not in every page's navigation, so the other entries' pages stay.
+    let entry_pages: Vec<&String> = first
+        .keys()
+        .filter(|path| path.starts_with("regions/region-") && path.ends_with("/index.html"))
+        .collect();
+    assert_eq!(entry_pages.len(), 18);
+    for path in entry_pages {
+        assert_eq!(
+            first[path].as_ptr(),
+            second[path].as_ptr(),
+            "{path} rendered again"
+        );
+    }
+    assert_ne!(
+        first["index.html"], second["index.html"],
+        "the home page counts entries"
+    );
+}
