@@ -1,6 +1,8 @@
-//! `rebuild_timings KB FILE [TAKES]` — the incremental engine's stage timings on the knowledge base at
-//! `KB`: a first build, then `TAKES` rebuilds (default 3), each after appending a line to `FILE`'s
-//! body (restored after). Many takes make a profile of the rebuilds outweigh the first build.
+//! `rebuild_timings KB FILE [TAKES] [body|title]` — the incremental engine's stage timings on
+//! the knowledge base at `KB`: a first build, then `TAKES` rebuilds (default 3), each after an
+//! edit of `FILE` (restored after): a line appended to its body, or with `title` a new title
+//! (the old one kept as an alias, so links by title still resolve). Many takes make a profile
+//! of the rebuilds outweigh the first build.
 use lode::discover::HeldDiskFiles;
 use lode::incremental::Engine;
 use lode::site::BuildOptions;
@@ -26,8 +28,14 @@ fn main() {
     );
     let original = std::fs::read_to_string(&file).expect("the file");
     let takes: usize = args.get(3).and_then(|text| text.parse().ok()).unwrap_or(3);
+    let title_edits = args.get(4).is_some_and(|mode| mode == "title");
     for take in 0..takes {
-        std::fs::write(&file, format!("{original}\nEdited, take {take}.\n")).expect("writes");
+        let edited = if title_edits {
+            retitled(&original, take)
+        } else {
+            format!("{original}\nEdited, take {take}.\n")
+        };
+        std::fs::write(&file, edited).expect("writes");
         files.forget(std::slice::from_ref(&file));
         let start = std::time::Instant::now();
         let build = engine.build(&files, &options).expect("builds");
@@ -39,4 +47,30 @@ fn main() {
         );
     }
     std::fs::write(&file, original).expect("restores");
+}
+
+/// `text` with ` (take N)` after its title, and the old title as an alias (the generated
+/// knowledge bases have at most one `aliases: [...]` line).
+fn retitled(text: &str, take: usize) -> String {
+    let mut out = String::new();
+    let mut old_title = None;
+    for line in text.lines() {
+        match line.strip_prefix("title: ") {
+            Some(title) if old_title.is_none() => {
+                old_title = Some(title.to_string());
+                out.push_str(&format!("{line} (take {take})\n"));
+                if !text.contains("\naliases: [") {
+                    out.push_str(&format!("aliases: [{title}]\n"));
+                }
+            }
+            _ => match (line.strip_prefix("aliases: ["), &old_title) {
+                (Some(rest), Some(title)) => out.push_str(&format!("aliases: [{title}, {rest}\n")),
+                _ => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            },
+        }
+    }
+    out
 }

@@ -28,6 +28,29 @@ pub(super) struct BodyScan {
     /// Links, images and link reference definitions whose address has an unsafe scheme, in
     /// body order.
     pub(super) unsafe_addresses: Vec<UnsafeAddress>,
+    /// The byte ranges of the body's plain text (the text `mentions` were looked for in), so
+    /// a new matcher finds its mentions without parsing the markdown again
+    /// ([`BodyScan::with_mentions_of`]).
+    pub(super) plain_text: Vec<std::ops::Range<usize>>,
+}
+
+impl BodyScan {
+    /// This scan with its mentions looked for again by `matcher` in `body` (the same body):
+    /// what [`scan_body`] would give with that matcher, found in the remembered plain text.
+    pub(super) fn with_mentions_of(&self, body: &str, matcher: Option<&MentionMatcher>) -> Self {
+        let mut mentions = Vec::new();
+        if let Some(matcher) = matcher {
+            for range in &self.plain_text {
+                if let Some(text) = body.get(range.clone()) {
+                    matcher.first_mentions(text, range.start, &mut mentions);
+                }
+            }
+        }
+        BodyScan {
+            mentions,
+            ..self.clone()
+        }
+    }
 }
 
 /// A link of a body as written: where, and to what.
@@ -142,6 +165,7 @@ pub(super) fn scan_body(body: &str, matcher: Option<&MentionMatcher>) -> BodySca
                 if let (Some(matcher), Some(text)) = (matcher, body.get(range.clone())) {
                     matcher.first_mentions(text, range.start, &mut scan.mentions);
                 }
+                scan.plain_text.push(range.clone());
             }
             _ => {}
         }
@@ -682,6 +706,22 @@ fn resolve_relative(base: &str, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mentions_found_again_in_the_remembered_plain_text_equal_a_new_scan() {
+        let body = "Russia and china trade.\n\n## Russia\n\n`china` in code, [Russia](x) \
+                    linked, then China again and *Brazil* in emphasis.\n";
+        let first = MentionMatcher::new(vec!["russia".to_string()]).expect("a matcher");
+        let second = MentionMatcher::new(vec!["brazil".to_string(), "china".to_string()])
+            .expect("a matcher");
+        let scanned = scan_body(body, Some(&first));
+        assert_eq!(scanned.mentions.len(), 1);
+        let again = scanned.with_mentions_of(body, Some(&second));
+        let fresh = scan_body(body, Some(&second));
+        assert_eq!(again.mentions, fresh.mentions);
+        assert_eq!(fresh.mentions.len(), 2, "{:?}", fresh.mentions);
+        assert!(scanned.with_mentions_of(body, None).mentions.is_empty());
+    }
 
     #[test]
     fn scan_finds_wikilinks_but_not_in_code() {

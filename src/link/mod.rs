@@ -143,7 +143,7 @@ pub fn link(validated: Validated, bodies: &dyn BodySource) -> (Graph, Vec<Diagno
 #[derive(Default)]
 pub struct LinkMemo {
     matcher: Option<(u64, Arc<MentionMatcher>)>,
-    scans: HashMap<String, (u64, Arc<BodyScan>)>,
+    scans: HashMap<String, (ScanKey, Arc<BodyScan>)>,
     resolutions: HashMap<String, (u64, Resolution)>,
 }
 
@@ -197,16 +197,22 @@ pub fn link_remembering(
         .par_iter()
         .map(|entry| {
             let key = scan_key(matcher_key, entry.source.fingerprint);
-            if let Some((remembered, scan)) = previous_scans.get(&entry.source.path)
-                && *remembered == key
+            let remembered = previous_scans.get(&entry.source.path);
+            if let Some((remembered_key, scan)) = remembered
+                && *remembered_key == key
             {
                 return Ok(Arc::clone(scan));
             }
             let text = bodies.file_text(&entry.source)?;
-            Ok(Arc::new(scan_body(
-                entry.source.body_of(&text),
-                matcher.as_deref(),
-            )))
+            let body = entry.source.body_of(&text);
+            // The same text under another matcher (a title or alias changed somewhere): only
+            // the mentions change, and they are found again in the remembered plain text.
+            if let Some((remembered_key, scan)) = remembered
+                && remembered_key.text == entry.source.fingerprint
+            {
+                return Ok(Arc::new(scan.with_mentions_of(body, matcher.as_deref())));
+            }
+            Ok(Arc::new(scan_body(body, matcher.as_deref())))
         })
         .collect();
     memo.scans = entries
@@ -386,12 +392,19 @@ fn resolution_key(shared_key: u64, source: &SourceText) -> u64 {
     hasher.digest()
 }
 
-/// The key of a body's scan: the matcher's patterns and the file's text, by their hashes.
-fn scan_key(matcher_key: u64, fingerprint: u64) -> u64 {
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&matcher_key.to_le_bytes());
-    bytes[8..].copy_from_slice(&fingerprint.to_le_bytes());
-    xxhash_rust::xxh3::xxh3_64(&bytes)
+/// The key of a body's scan: the file's text and the matcher's patterns, by their hashes. A
+/// scan whose text is the same but whose matcher is not keeps all but its mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ScanKey {
+    text: u64,
+    matcher: u64,
+}
+
+fn scan_key(matcher_key: u64, fingerprint: u64) -> ScanKey {
+    ScanKey {
+        text: fingerprint,
+        matcher: matcher_key,
+    }
 }
 
 /// Scans in entry order (an unreadable body scans as empty) and the read errors.
