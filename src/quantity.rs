@@ -1090,3 +1090,121 @@ mod tests {
         assert_eq!(q("1.50 M USD").display(), "1.5 M USD");
     }
 }
+
+/// Property tests of normalisation: a value taken to its dimension's base unit (or any unit
+/// of the dimension) and back is the value again within floating-point tolerance, the same
+/// amount written in two units normalises to the same base value and reads the same once
+/// shown in one unit, and a written quantity parses to the number and unit it was written
+/// with.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Relative tolerance: a few ulps of rounding per multiplication or division.
+    const TOLERANCE: f64 = 1e-12;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= TOLERANCE * a.abs().max(b.abs())
+    }
+
+    fn any_unit() -> impl Strategy<Value = &'static Unit> {
+        proptest::sample::select(UNITS.iter().collect::<Vec<_>>())
+    }
+
+    /// Two units of the same dimension (possibly the same unit).
+    fn unit_pair() -> impl Strategy<Value = (&'static Unit, &'static Unit)> {
+        any_unit().prop_flat_map(|first| {
+            let same_dimension: Vec<&'static Unit> = first.dimension.units().collect();
+            (Just(first), proptest::sample::select(same_dimension))
+        })
+    }
+
+    /// Finite values across the magnitudes a knowledge base holds, and beyond, with a sign.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            (-1e15f64..1e15),
+            (-1e6f64..1e6),
+            (0u64..1_000_000).prop_map(|n| n as f64),
+            (1e-9f64..1e-3),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn base_unit_and_back_gives_the_value(unit in any_unit(), value in value()) {
+            let quantity = Quantity { value, unit };
+            let base = Quantity { value: quantity.base_value(), unit: unit.dimension.base_unit() };
+            prop_assert!(close(base.in_unit(unit), value), "{} {} -> {} -> {}",
+                value, unit.symbol, base.value, base.in_unit(unit));
+            prop_assert!(close(quantity.in_unit(unit), value));
+        }
+
+        #[test]
+        fn another_unit_and_back_gives_the_value((from, to) in unit_pair(), value in value()) {
+            let there = Quantity { value, unit: from }.in_unit(to);
+            let back = Quantity { value: there, unit: to }.in_unit(from);
+            prop_assert!(close(back, value), "{} {} -> {} {} -> {}",
+                value, from.symbol, there, to.symbol, back);
+        }
+
+        #[test]
+        fn the_same_amount_in_two_units_normalises_alike(
+            (first, second) in unit_pair(),
+            value in value(),
+        ) {
+            let written_first = Quantity { value, unit: first };
+            let written_second = Quantity { value: written_first.in_unit(second), unit: second };
+            prop_assert!(close(written_first.base_value(), written_second.base_value()));
+            // Shown in the unit a column would choose for both, they read the same.
+            let display = choose_display_unit(
+                first.dimension,
+                &[written_first.base_value(), written_second.base_value()],
+            );
+            prop_assert!(close(written_first.in_unit(display), written_second.in_unit(display)));
+        }
+
+        #[test]
+        fn a_column_chooses_its_unit_whatever_units_it_was_written_in(
+            values in proptest::collection::vec((1u32..10_000_000).prop_map(f64::from), 1..8),
+            (first, second) in unit_pair(),
+        ) {
+            // The same masses, once written all in `first`, once all in `second`.
+            let in_first: Vec<f64> = values.iter()
+                .map(|&v| Quantity { value: v, unit: first }.base_value()).collect();
+            let in_second: Vec<f64> = values.iter()
+                .map(|&v| Quantity { value: Quantity { value: v, unit: first }.in_unit(second),
+                    unit: second }.base_value()).collect();
+            prop_assert_eq!(
+                choose_display_unit(first.dimension, &in_first).symbol,
+                choose_display_unit(first.dimension, &in_second).symbol
+            );
+        }
+
+        #[test]
+        fn written_quantities_parse_to_their_number_and_unit(
+            unit in any_unit(),
+            value in value(),
+            space in proptest::bool::ANY,
+        ) {
+            let separator = if space { " " } else { "" };
+            let text = format!("{value}{separator}{}", unit.symbol);
+            let parsed = parse_quantity(&text);
+            prop_assert!(parsed.is_ok(), "{:?}: {:?}", text, parsed);
+            let Ok(parsed) = parsed else { return Ok(()) };
+            prop_assert_eq!(parsed.value, value);
+            prop_assert_eq!(parsed.unit.symbol, unit.symbol);
+            let in_dimension = parse_quantity_in(unit.dimension, &text);
+            prop_assert_eq!(in_dimension.map(|q| q.unit.symbol), Ok(unit.symbol));
+        }
+
+        #[test]
+        fn parsing_never_panics_and_offsets_stay_in_the_text(text in "\\PC{0,20}|[0-9,. +-]{0,10}[a-zA-Z/$% ]{0,8}") {
+            if let Err(error) = parse_quantity(&text) {
+                prop_assert!(text.is_char_boundary(error.offset), "{} in {:?}", error.offset, text);
+            }
+        }
+    }
+}

@@ -160,9 +160,20 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// An ASCII slug for suggesting an id or tag: transliterated (`Côte d'Ivoire` →
-/// `cote-d-ivoire`), lowercase, words joined by `-`.
+/// `cote-d-ivoire`), lowercase, words joined by `-`. Letters and digits that have no
+/// transliteration (Egyptian hieroglyphs, some symbols) are spelt by code point (`𓃄` →
+/// `u130c4`), so text with a letter or digit never gives an empty suggestion (which the
+/// help would show as `id: `, not an id at all); text without any gives an empty slug.
 pub fn id_slug(text: &str) -> String {
-    slug::slugify(text)
+    let slug = slug::slugify(text);
+    if !slug.is_empty() {
+        return slug;
+    }
+    text.chars()
+        .filter(|character| character.is_alphanumeric())
+        .map(|character| format!("u{:x}", u32::from(character)))
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The anchor of a heading: lowercase letters and digits of `text` in any script, words
@@ -287,10 +298,87 @@ mod tests {
         assert_eq!(id_slug("Côte d'Ivoire"), "cote-d-ivoire");
     }
 
+    /// Found by the slug property test: a letter without a transliteration gave an empty
+    /// suggestion.
+    #[test]
+    fn id_slugs_of_untransliterated_letters_are_not_empty() {
+        assert_eq!(id_slug("𓃄"), "u130c4");
+        assert_eq!(id_slug("𓃄 𓃅"), "u130c4-u130c5");
+        assert_eq!(id_slug("!!!"), "");
+    }
+
     #[test]
     fn heading_slugs_keep_other_scripts() {
         assert_eq!(heading_slug("Mine output (2024)"), "mine-output-2024");
         assert_eq!(heading_slug("Россия"), "россия");
         assert_eq!(heading_slug("!!!"), "section");
+    }
+}
+
+/// Property tests of the two slugs. Both must be idempotent (a slug is its own slug, so a
+/// suggested id is accepted as written), keep to their alphabets, never be empty when the
+/// text has a letter or digit, and never be a path step (`.`, `..`, anything with `/` or `\`),
+/// since ids become folder names and anchors become parts of addresses.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text of every kind: any characters, and text built from the characters slugs treat
+    /// specially (separators, dots, slashes, accents, other scripts, combining marks).
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,24}",
+            ".{0,24}",
+            "[a-zA-Z0-9 ._/\\\\-]{0,24}",
+            "[éÉßİıǅﬁ½²Ⅻ⑤Ωσς Россия中文ـ\u{0301}\u{200d}-]{0,12}",
+        ]
+    }
+
+    fn is_path_step(slug: &str) -> bool {
+        slug == "." || slug == ".." || slug.contains('/') || slug.contains('\\')
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn id_slug_is_idempotent_and_plain(text in text()) {
+            let slug = id_slug(&text);
+            prop_assert_eq!(id_slug(&slug), slug.clone(), "{:?}", text);
+            prop_assert!(
+                slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{:?} -> {:?}", text, slug
+            );
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+                "{:?} -> {:?}", text, slug);
+            prop_assert!(!is_path_step(&slug));
+            if text.chars().any(char::is_alphanumeric) {
+                prop_assert!(!slug.is_empty(), "{:?} -> empty", text);
+            }
+        }
+
+        #[test]
+        fn heading_slug_is_idempotent_and_plain(text in text()) {
+            let slug = heading_slug(&text);
+            prop_assert_eq!(heading_slug(&slug), slug.clone(), "{:?}", text);
+            prop_assert!(!slug.is_empty());
+            prop_assert!(
+                slug.chars().all(|c| c.is_alphanumeric() || c == '-'),
+                "{:?} -> {:?}", text, slug
+            );
+            // Lowercase as far as Unicode goes: a capital without a lowercase form (`𝕊`)
+            // stays as it is, so the promise is that lowercasing changes nothing.
+            prop_assert_eq!(slug.to_lowercase(), slug.clone(), "{:?}", text);
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+                "{:?} -> {:?}", text, slug);
+            prop_assert!(!is_path_step(&slug));
+            // Every lowercase letter and digit is kept, in order; only separators change.
+            let kept: String = text.chars().flat_map(char::to_lowercase)
+                .filter(|c| c.is_alphanumeric()).collect();
+            if !kept.is_empty() {
+                prop_assert_eq!(slug.replace('-', ""), kept, "{:?} -> {:?}", text, slug);
+            }
+        }
     }
 }

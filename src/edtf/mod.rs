@@ -1068,3 +1068,180 @@ mod tests {
         assert_eq!(days_in_month(2025, 13), 0);
     }
 }
+
+/// Property tests: the order is total and consistent with `Eq` over every value (including
+/// ones [`parse`] never produces), sorting does not depend on the input order, and the
+/// canonical text ([`Edtf::iso`]) of every value `parse` can produce parses back to it.
+/// [`Edtf::display`] is English for readers ("c. Feb 2025?") and is not meant to re-parse.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any point, valid or not as a calendar date (a day without a month included).
+    fn any_point() -> impl Strategy<Value = DatePoint> {
+        (
+            0u16..=9999,
+            proptest::option::of(0u8..=13),
+            proptest::option::of(0u8..=32),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(year, month, day, approximate, uncertain)| DatePoint {
+                year,
+                month,
+                day,
+                approximate,
+                uncertain,
+            })
+    }
+
+    /// Any value of the type, including ones `parse` never produces.
+    fn any_edtf() -> impl Strategy<Value = Edtf> {
+        prop_oneof![
+            any_point().prop_map(Edtf::Point),
+            (
+                proptest::option::of(any_point()),
+                proptest::option::of(any_point()),
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(|(start, end, start_open, end_open)| Edtf::Interval {
+                    start,
+                    end,
+                    start_open,
+                    end_open,
+                }),
+        ]
+    }
+
+    /// A real calendar date of year, month or day precision, as `parse` produces.
+    fn calendar_point() -> impl Strategy<Value = DatePoint> {
+        (
+            0u16..=9999,
+            0u8..=12,
+            1u8..=31,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(year, month, day, with_day, approximate, uncertain)| {
+                let month = (month > 0).then_some(month);
+                let day = month
+                    .filter(|_| with_day)
+                    .map(|m| day.min(days_in_month(year, m)));
+                DatePoint {
+                    year,
+                    month,
+                    day,
+                    approximate,
+                    uncertain,
+                }
+            })
+    }
+
+    /// One end of an interval as `parse` produces it: a date, open (`..`) or unknown.
+    fn calendar_side() -> impl Strategy<Value = (Option<DatePoint>, bool)> {
+        prop_oneof![
+            3 => calendar_point().prop_map(|p| (Some(p), false)),
+            1 => Just((None, true)),
+            1 => Just((None, false)),
+        ]
+    }
+
+    /// A value `parse` can produce: a calendar date, or an interval with at least one date
+    /// whose start does not begin after its end finishes.
+    fn parseable_edtf() -> impl Strategy<Value = Edtf> {
+        prop_oneof![
+            calendar_point().prop_map(Edtf::Point),
+            (calendar_side(), calendar_side())
+                .prop_filter("an interval needs a date", |(start, end)| {
+                    start.0.is_some() || end.0.is_some()
+                })
+                .prop_map(|((start, start_open), (end, end_open))| {
+                    // Swap dates given the wrong way round, as a writer would be told to.
+                    let (start, end) = match (start, end) {
+                        (Some(a), Some(b)) if a.earliest() > b.latest() => (Some(b), Some(a)),
+                        other => other,
+                    };
+                    Edtf::Interval {
+                        start,
+                        end,
+                        start_open,
+                        end_open,
+                    }
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn order_is_antisymmetric_and_consistent_with_eq(a in any_edtf(), b in any_edtf()) {
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            prop_assert_eq!(a.cmp(&b) == Ordering::Equal, a == b);
+            prop_assert_eq!(a.partial_cmp(&b), Some(a.cmp(&b)));
+            prop_assert_eq!(a.cmp(&a), Ordering::Equal);
+        }
+
+        #[test]
+        fn order_is_transitive(mut triple in proptest::array::uniform3(any_edtf())) {
+            // Sorted, then checked pair by pair: covers both
+            // `a <= b <= c ⇒ a <= c` and its strict form.
+            triple.sort();
+            let [a, b, c] = triple;
+            prop_assert!(a <= b && b <= c);
+            prop_assert!(a <= c, "{:?} <= {:?} <= {:?} but not {:?} <= {:?}", a, b, c, a, c);
+            if a < b || b < c {
+                prop_assert!(a < c);
+            }
+        }
+
+        #[test]
+        fn date_point_order_is_total_and_transitive(
+            a in any_point(), b in any_point(), c in any_point()
+        ) {
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            prop_assert_eq!(a.cmp(&b) == Ordering::Equal, a == b);
+            if a <= b && b <= c {
+                prop_assert!(a <= c);
+            }
+        }
+
+        #[test]
+        fn sorting_does_not_depend_on_input_order(
+            (values, shuffled) in proptest::collection::vec(any_edtf(), 0..40)
+                .prop_flat_map(|values| (Just(values.clone()), Just(values).prop_shuffle()))
+        ) {
+            let mut sorted = values;
+            sorted.sort();
+            let mut sorted_shuffled = shuffled;
+            sorted_shuffled.sort();
+            prop_assert_eq!(sorted, sorted_shuffled);
+        }
+
+        #[test]
+        fn canonical_text_parses_back_to_an_equal_value(value in parseable_edtf()) {
+            let text = value.iso();
+            prop_assert_eq!(parse(&text), Ok(value), "{}", text);
+            prop_assert_eq!(value.to_string(), text);
+        }
+
+        #[test]
+        fn parsed_text_round_trips_through_its_canonical_text(
+            text in "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[~?%]?(/([0-9]{4}(-[0-9]{2})?[~?%]?|\\.\\.)?)?"
+        ) {
+            if let Ok(value) = parse(&text) {
+                prop_assert_eq!(parse(&value.iso()), Ok(value));
+            }
+        }
+
+        #[test]
+        fn parse_never_panics_and_offsets_stay_in_the_text(text in "\\PC{0,30}|[0-9~?%/.XxY -]{0,30}") {
+            if let Err(error) = parse(&text) {
+                prop_assert!(text.is_char_boundary(error.offset), "offset {} in {:?}", error.offset, text);
+            }
+        }
+    }
+}
