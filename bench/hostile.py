@@ -8,8 +8,9 @@
 Each case is a small knowledge base (generated under target/bench/hostile/<case>/, a few MB at
 most) with one pathological entry next to an ordinary one; `lode build` runs on it once under
 /usr/bin/time -v. Prints a Markdown table: wall seconds, peak RSS, exit code, output size and
-the first diagnostic line. Cases whose name ends in `-unlimited` raise the `limits:` that
-would stop them, to time the work itself (e.g. the mention matcher on a 300 KB title).
+the first diagnostic line. Cases whose name ends in `-unlimited` raise every `limits:` that
+would stop them, to time the work itself (e.g. the mention matcher on a 300 KB title);
+`-size-raised` raises only `entry_file_size`, so the limit behind it acts.
 bench/run calls this after its own table (HOSTILE=0 skips it).
 """
 
@@ -32,6 +33,9 @@ UNLIMITED = (
     "  tags_per_entry: 100000000\n  yaml_depth: 100000\n"
     "  highlighted_code_block_size: 1000000000\n"
 )
+
+# Only the file size raised: the limit behind it (tags, highlighting) is the one that acts.
+SIZE_ONLY = "limits:\n  entry_file_size: 100000000\n"
 
 
 def long_title():
@@ -80,6 +84,7 @@ CASES = {
     "long-title-unlimited": (long_title, UNLIMITED),
     "headings": (headings, ""),
     "tags": (tags, ""),
+    "tags-size-raised": (tags, SIZE_ONLY),
     "tags-unlimited": (tags, UNLIMITED),
     "big-entry": (big_entry, ""),
     "big-entry-unlimited": (big_entry, UNLIMITED),
@@ -88,6 +93,7 @@ CASES = {
     "deep-quotes": (deep_quotes, ""),
     "deep-brackets": (deep_brackets, ""),
     "big-code": (big_code, ""),
+    "big-code-size-raised": (big_code, SIZE_ONLY),
     "big-code-unlimited": (big_code, UNLIMITED),
 }
 
