@@ -146,6 +146,22 @@ mod tests {
     }
 
     #[test]
+    fn limits_default_and_can_be_raised_one_by_one() {
+        let config = Config::from_yaml("limits:\n  tags_per_entry: 200\n").unwrap();
+        assert_eq!(config.limits.tags_per_entry, 200);
+        assert_eq!(config.limits.name_length, 300);
+        assert_eq!(config.limits.entry_file_size, 1024 * 1024);
+        assert_eq!(Config::default().limits, crate::limits::Limits::default());
+        let error = Config::from_yaml("limits:\n  tag_per_entry: 200\n").unwrap_err();
+        assert_eq!(error.position.map(|p| p.line), Some(2));
+        assert!(
+            error.message.contains("unknown field `tag_per_entry`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
     fn wrong_type_is_an_error_with_line_and_column() {
         let error = Config::from_yaml("title: Atlas\nfeed_limit: many\n").unwrap_err();
         assert_eq!(error.position.map(|p| p.line), Some(2));

@@ -173,6 +173,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_matcher_is_a_contiguous_nfa_even_for_few_names() {
+        // Left to choose, aho-corasick makes a DFA of up to 100 patterns, whose construction
+        // is quadratic in a repetitive name (a 300 KB title took minutes). Fails if that
+        // choice comes back.
+        let matcher =
+            MentionMatcher::new(vec!["a".repeat(20_000), "russia".to_string()]).expect("builds");
+        assert_eq!(
+            matcher.automaton.kind(),
+            aho_corasick::AhoCorasickKind::ContiguousNFA
+        );
+        let mut found = Vec::new();
+        matcher.first_mentions("in Russia.", 0, &mut found);
+        assert_eq!(found, [(1, 3, 6)]);
+    }
+
+    #[test]
     fn word_boundaries() {
         assert!(is_word_boundary("in Russia.", 3, 9));
         assert!(!is_word_boundary("Russian", 0, 6));
