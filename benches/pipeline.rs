@@ -139,6 +139,7 @@ fn body_html(bencher: divan::Bencher, kilobytes: usize, raw_html: lode::render::
         headings: &[],
         root: "../../",
         raw_html,
+        highlight_limit: lode::limits::Limits::default().highlighted_code_block_size,
     };
     bencher.bench(|| lode::render::markdown::body_to_html(&body, &context));
 }
@@ -200,6 +201,7 @@ fn atlas_bodies_with(bencher: divan::Bencher, raw_html: lode::render::sanitize::
         headings: &[],
         root: "../../",
         raw_html,
+        highlight_limit: lode::limits::Limits::default().highlighted_code_block_size,
     };
     bencher.bench(|| {
         bodies

@@ -38,6 +38,8 @@ pub struct Config {
     /// scripts and all, only balanced; for sites whose every contributor is trusted. When
     /// false (the default), it is sanitised with an allowlist.
     pub unsafe_html: bool,
+    /// Bounds on the work any one input may cause (see [`crate::limits`]).
+    pub limits: crate::limits::Limits,
 }
 
 /// Rows per page of long lists unless `lode.yaml` says otherwise: a 500-row table is still
@@ -60,6 +62,7 @@ impl Default for Config {
             feed_limit: 30,
             page_size: DEFAULT_PAGE_SIZE,
             unsafe_html: false,
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -80,7 +83,8 @@ impl Config {
             )
             .help(
                 "known keys: title, description, base_url, language, output, content, \
-                 require_sources, feed_limit, page_size, unsafe_html",
+                 require_sources, feed_limit, page_size, unsafe_html, limits (entry_file_size, \
+                 name_length, tags_per_entry, yaml_depth, highlighted_code_block_size)",
             );
             if let Some(location) = error.location() {
                 diagnostic = diagnostic.at(
@@ -139,6 +143,22 @@ mod tests {
         let error = Config::from_yaml("title: Atlas\npage_size: 0\n").unwrap_err();
         assert_eq!(error.position.map(|p| p.line), Some(2));
         assert!(error.message.contains("nonzero"), "{}", error.message);
+    }
+
+    #[test]
+    fn limits_default_and_can_be_raised_one_by_one() {
+        let config = Config::from_yaml("limits:\n  tags_per_entry: 200\n").unwrap();
+        assert_eq!(config.limits.tags_per_entry, 200);
+        assert_eq!(config.limits.name_length, 300);
+        assert_eq!(config.limits.entry_file_size, 1024 * 1024);
+        assert_eq!(Config::default().limits, crate::limits::Limits::default());
+        let error = Config::from_yaml("limits:\n  tag_per_entry: 200\n").unwrap_err();
+        assert_eq!(error.position.map(|p| p.line), Some(2));
+        assert!(
+            error.message.contains("unknown field `tag_per_entry`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

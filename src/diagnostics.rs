@@ -40,6 +40,9 @@ pub struct Position {
     pub column: usize,
 }
 
+/// How many characters of a very long line [`Diagnostic::at_clipped`] keeps.
+pub const CLIPPED_LINE_CHARS: usize = 120;
+
 /// One problem found in the content, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -93,6 +96,30 @@ impl Diagnostic {
             .nth(position.line.saturating_sub(1))
             .map(|line| line.trim_end_matches('\r').to_string());
         self.position = Some(position);
+        self
+    }
+
+    /// [`Diagnostic::at`], keeping of the line only [`CLIPPED_LINE_CHARS`] characters past the
+    /// column (or from the start, if more) and an ellipsis: for lines that may be megabytes
+    /// long, whose whole text would swamp the message.
+    pub fn at_clipped(mut self, file_text: &str, position: Position) -> Self {
+        self = self.at(file_text, position);
+        let keep = CLIPPED_LINE_CHARS.max(position.column + CLIPPED_LINE_CHARS / 2);
+        if let Some(line) = &mut self.source_line
+            && let Some((cut, _)) = line.char_indices().nth(keep)
+        {
+            line.truncate(cut);
+            line.push('…');
+        }
+        self
+    }
+
+    /// Sets the line number of the position, keeping the line's text: for a diagnostic placed
+    /// with [`Diagnostic::at`] on the text of its line alone.
+    pub fn at_line_number(mut self, line: usize) -> Self {
+        if let Some(position) = &mut self.position {
+            position.line = line;
+        }
         self
     }
 

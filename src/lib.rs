@@ -18,6 +18,7 @@ pub mod graph_svg;
 pub mod incremental;
 pub mod key;
 pub mod layout;
+pub mod limits;
 pub mod link;
 pub mod model;
 pub mod parse;

@@ -337,7 +337,7 @@ impl ValidationPass<'_> {
             .partition(|file| validate::is_index_path(&file.content_path));
         let (index_files, mut diagnostics) = timings.time("parse schemas", || {
             let (sources, mut read_diagnostics) = read_all(files, &index_files);
-            let (parsed, parse_diagnostics) = parse::parse_all(sources);
+            let (parsed, parse_diagnostics) = parse::parse_all(sources, &self.config.limits);
             read_diagnostics.extend(parse_diagnostics);
             (parsed, read_diagnostics)
         });
@@ -363,7 +363,7 @@ impl ValidationPass<'_> {
                             return (Some((source.path, key)), result.clone());
                         }
                         let path = source.path.clone();
-                        let result = match parse::parse_file(source) {
+                        let result = match parse::parse_file_within(source, &self.config.limits) {
                             Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
                             Err(diagnostic) => validate::FileResult::failed(diagnostic),
                         };

@@ -35,21 +35,50 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// The file `found`, whose bytes are `bytes`; a file that is not UTF-8 is an error naming
-    /// the first bad byte.
+    /// The file `found`, whose bytes are `bytes`; a file that is not UTF-8 is an error at the
+    /// line and column of the first bad byte.
     pub fn from_bytes(found: &FoundFile, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
-        let text = String::from_utf8(bytes).map_err(|error| {
-            Diagnostic::error(found.path.clone(), "the file is not valid UTF-8 text").help(format!(
-                "byte {} is not UTF-8; save the file as UTF-8 in your editor",
-                error.utf8_error().valid_up_to()
-            ))
-        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|error| not_utf8_error(&found.path, error.as_bytes(), error.utf8_error()))?;
         Ok(SourceFile {
             path: found.path.clone(),
             content_path: found.content_path.clone(),
             text,
         })
     }
+}
+
+/// The error for a file (`bytes`, at `path`) that is not UTF-8: at the line and column (in
+/// characters) of the first bad byte, showing the line with the bad bytes as `U+FFFD`.
+fn not_utf8_error(path: &str, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let valid_up_to = error.valid_up_to();
+    let line_start = bytes[..valid_up_to]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let line = bytes[..line_start]
+        .iter()
+        .filter(|&&byte| byte == b'\n')
+        .count()
+        + 1;
+    // Everything before the bad byte is valid UTF-8, so the column counts characters.
+    let column = String::from_utf8_lossy(&bytes[line_start..valid_up_to])
+        .chars()
+        .count()
+        + 1;
+    let line_end = bytes[valid_up_to..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |newline| valid_up_to + newline);
+    let line_text = String::from_utf8_lossy(&bytes[line_start..line_end]);
+    Diagnostic::error(path, "the file is not valid UTF-8 text")
+        .at_clipped(&line_text, Position { line: 1, column })
+        .at_line_number(line)
+        .label("not UTF-8")
+        .help(format!(
+            "byte {valid_up_to} (0x{:02x}) is not UTF-8; save the file as UTF-8 in your editor",
+            bytes[valid_up_to]
+        ))
 }
 
 /// The text of one source file, shared by every stage that needs to point into it.

@@ -87,6 +87,239 @@ pub fn locate(yaml: &str, path: &[PathSegment]) -> Option<Position> {
     }
 }
 
+/// The position of the first mapping key in `yaml` that repeats an earlier key of the same
+/// mapping: serde_yaml reports a duplicate at the mapping's start, not at the repeat.
+pub fn locate_duplicate_key(yaml: &str) -> Option<Position> {
+    let deserializer = serde_yaml::Deserializer::from_str(yaml);
+    found_position(DuplicateSeek.deserialize(deserializer))
+}
+
+/// The position of the first value in `yaml` whose aliases expand it to more than `budget`
+/// nodes (an alias bomb: `b: &b [*a, *a, …]`, `c: &c [*b, *b, …]`…), at that value, or at its
+/// anchor when it is itself reached through an alias. serde_yaml stops such a document
+/// ("repetition limit exceeded") without saying where. The walk stops soon after `budget`
+/// nodes, so it costs no more than the budget.
+pub fn locate_alias_explosion(yaml: &str, budget: usize) -> Option<Position> {
+    let deserializer = serde_yaml::Deserializer::from_str(yaml);
+    found_position(ExpansionSeek { budget }.deserialize(deserializer))
+}
+
+/// The mark of an error made on purpose with [`FOUND`].
+fn found_position<T>(result: Result<T, serde_yaml::Error>) -> Option<Position> {
+    match result {
+        Err(error) if error.to_string().contains(FOUND) => {
+            error.location().map(|location| Position {
+                line: location.line(),
+                column: location.column(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Walks a whole document; fails with [`FOUND`] on the first key that repeats one of its
+/// mapping.
+struct DuplicateSeek;
+
+impl<'de> DeserializeSeed<'de> for DuplicateSeek {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DuplicateSeek {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while map.next_key_seed(KeyOnce { seen: &mut seen })?.is_some() {
+            map.next_value_seed(DuplicateSeek)?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(DuplicateSeek)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        let ((), variant) = data
+            .variant::<IgnoredAny>()
+            .map(|(_, variant)| ((), variant))?;
+        de::VariantAccess::newtype_variant_seed(variant, DuplicateSeek)
+    }
+}
+
+/// A mapping key, failing with [`FOUND`] when `seen` has it already. Keys are compared as
+/// serde_yaml compares them: by type and value (`1` and `"1"` differ).
+struct KeyOnce<'s> {
+    seen: &'s mut std::collections::HashSet<String>,
+}
+
+impl KeyOnce<'_> {
+    fn first_time<E: de::Error>(self, key: String) -> Result<(), E> {
+        if self.seen.insert(key) {
+            Ok(())
+        } else {
+            Err(E::custom(FOUND))
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeyOnce<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyOnce<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a mapping key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        self.first_time(format!("s{key}"))
+    }
+    fn visit_i64<E: de::Error>(self, key: i64) -> Result<(), E> {
+        self.first_time(format!("n{key}"))
+    }
+    fn visit_u64<E: de::Error>(self, key: u64) -> Result<(), E> {
+        self.first_time(format!("n{key}"))
+    }
+    fn visit_f64<E: de::Error>(self, key: f64) -> Result<(), E> {
+        self.first_time(format!("f{key}"))
+    }
+    fn visit_bool<E: de::Error>(self, key: bool) -> Result<(), E> {
+        self.first_time(format!("b{key}"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.first_time("~".to_string())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// Counts the nodes of a value, aliases expanded; fails with [`FOUND`] at the first list or
+/// mapping whose count passes `budget` (its children all stayed within it).
+struct ExpansionSeek {
+    budget: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ExpansionSeek {
+    type Value = usize;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExpansionSeek {
+    type Value = usize;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        let mut count = 1;
+        while let Some(key) = map.next_key_seed(ExpansionSeek {
+            budget: self.budget,
+        })? {
+            count += key
+                + map.next_value_seed(ExpansionSeek {
+                    budget: self.budget,
+                })?;
+            if count > self.budget {
+                return Err(de::Error::custom(FOUND));
+            }
+        }
+        Ok(count)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 1;
+        while let Some(item) = seq.next_element_seed(ExpansionSeek {
+            budget: self.budget,
+        })? {
+            count += item;
+            if count > self.budget {
+                return Err(de::Error::custom(FOUND));
+            }
+        }
+        Ok(count)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<usize, E> {
+        Ok(1)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<usize, A::Error> {
+        let (_, variant) = data.variant::<IgnoredAny>()?;
+        de::VariantAccess::newtype_variant_seed(variant, self)
+    }
+}
+
 /// The source text of the plain (unquoted) scalar that starts at `position` in `yaml`: the
 /// characters up to a space, a comment or a flow delimiter (`,`, `]`, `}`). What a number or a
 /// boolean was written as (`0x1F`, `1.50`, `TRUE`), where YAML only keeps its value.
@@ -310,6 +543,23 @@ mod tests {
         ];
         assert_eq!(CompactPath::new(&path).segments(), path);
         assert_eq!(CompactPath::new(&[]).segments(), Vec::new());
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_the_repeat() {
+        let yaml = "title: A\nnested:\n  x: 1\n  y: 2\n  x: 3\ntitle: B\n";
+        assert_eq!(locate_duplicate_key(yaml), at(5, 3));
+        assert_eq!(locate_duplicate_key("a: 1\nb: 2\na: 3\n"), at(3, 1));
+        assert_eq!(locate_duplicate_key("a: 1\n\"1\": 2\n1: 3\n"), None);
+    }
+
+    #[test]
+    fn alias_explosions_are_found_at_the_value_that_explodes() {
+        let yaml = "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n";
+        // a: 5 nodes, b: 21, c: 85.
+        assert_eq!(locate_alias_explosion(yaml, 50), at(3, 4));
+        assert_eq!(locate_alias_explosion(yaml, 10), at(2, 4));
+        assert_eq!(locate_alias_explosion(yaml, 1000), None);
     }
 
     #[test]

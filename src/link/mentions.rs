@@ -17,10 +17,19 @@ pub(super) struct MentionMatcher {
 impl MentionMatcher {
     /// The matcher of every title and alias of four characters or more. Building it fails only
     /// past the automaton's limits (billions of states), which the caller reports.
+    ///
+    /// Always a contiguous NFA, never a DFA: left to choose, aho-corasick builds a DFA for up
+    /// to 100 patterns, and fills each DFA state's missing transitions by walking that state's
+    /// chain of failure links, once per byte class. A name that repeats itself (`aaaa…`, or a
+    /// phrase pasted many times) has failure chains as long as the name, so a DFA of it takes
+    /// time growing with the square of its length (a 300 KB title: over a minute). The NFA
+    /// keeps failure links and follows them while searching, which is linear to build; in a
+    /// site of more than 100 names it is what aho-corasick chose anyway.
     pub(super) fn new(patterns: Vec<String>) -> Result<Self, aho_corasick::BuildError> {
         let automaton = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&patterns)?;
         Ok(MentionMatcher {
             patterns,
@@ -162,6 +171,22 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_matcher_is_a_contiguous_nfa_even_for_few_names() {
+        // Left to choose, aho-corasick makes a DFA of up to 100 patterns, whose construction
+        // is quadratic in a repetitive name (a 300 KB title took minutes). Fails if that
+        // choice comes back.
+        let matcher =
+            MentionMatcher::new(vec!["a".repeat(20_000), "russia".to_string()]).expect("builds");
+        assert_eq!(
+            matcher.automaton.kind(),
+            aho_corasick::AhoCorasickKind::ContiguousNFA
+        );
+        let mut found = Vec::new();
+        matcher.first_mentions("in Russia.", 0, &mut found);
+        assert_eq!(found, [(1, 3, 6)]);
+    }
 
     #[test]
     fn word_boundaries() {

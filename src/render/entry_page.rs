@@ -139,7 +139,7 @@ impl Renderer<'_> {
         // only if the page is rendered, and stand in its key by the hash of their inputs.
         let local_graph = self.local_graph_input(index, &root);
         let late = Late {
-            key: body_key(graph, index, &root, self.raw_html())
+            key: body_key(graph, index, &root, self.raw_html(), self.highlight_limit())
                 ^ local_graph_key(&local_graph).rotate_left(1),
             fill: Box::new(|view: &mut EntryView| {
                 view.body = self.body_html(index, &root)?;
@@ -166,6 +166,7 @@ impl Renderer<'_> {
                 headings: &graph.headings[index],
                 root,
                 raw_html: self.raw_html(),
+                highlight_limit: self.highlight_limit(),
             },
         ))
     }
@@ -343,9 +344,16 @@ fn local_graph_key(input: &Option<LocalGraphInput>) -> u64 {
 }
 
 /// The hash of everything [`body_to_html`] reads for entry `index`: the file's text (by its
-/// fingerprint), the root prefix, what raw HTML becomes (`unsafe_html`), each link's offset,
-/// anchor and target's address and title, and the heading ids.
-fn body_key(graph: &Graph, index: usize, root: &str, raw_html: RawHtml) -> u64 {
+/// fingerprint), the root prefix, what raw HTML becomes (`unsafe_html`), the largest code
+/// block highlighted, each link's offset, anchor and target's address and title, and the
+/// heading ids.
+fn body_key(
+    graph: &Graph,
+    index: usize,
+    root: &str,
+    raw_html: RawHtml,
+    highlight_limit: usize,
+) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut add = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
@@ -354,6 +362,7 @@ fn body_key(graph: &Graph, index: usize, root: &str, raw_html: RawHtml) -> u64 {
     add(&graph.entries[index].source.fingerprint.to_le_bytes());
     add(root.as_bytes());
     add(&[u8::from(raw_html == RawHtml::Trust)]);
+    add(&(highlight_limit as u64).to_le_bytes());
     for link in graph.body_links[index].iter() {
         let target = &graph.entries[link.target];
         add(&(link.body_offset as u64).to_le_bytes());

@@ -15,12 +15,16 @@ fn syntax_set() -> &'static SyntaxSet {
     SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// A `<pre><code>` block, highlighted when the language is known, escaped otherwise.
-pub fn code_block_html(code: &str, language: Option<&str>) -> String {
+/// A `<pre><code>` block, highlighted when the language is known and the code is at most
+/// `highlight_limit` bytes, escaped otherwise (highlighting costs far more per byte than
+/// anything else in a page, so a huge block is shown plain; validate warns about it).
+pub fn code_block_html(code: &str, language: Option<&str>, highlight_limit: usize) -> String {
     let class = language
         .map(|language| format!(" class=\"language-{}\"", escape_attribute(language)))
         .unwrap_or_default();
-    let highlighted = language.and_then(|language| highlight(code, language));
+    let highlighted = language
+        .filter(|_| code.len() <= highlight_limit)
+        .and_then(|language| highlight(code, language));
     match highlighted {
         Some(html) => format!("<pre class=\"code\"><code{class}>{html}</code></pre>\n"),
         None => format!(
@@ -110,9 +114,9 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes_unknown_is_escaped() {
-        let html = code_block_html("fn main() {}\n", Some("rust"));
+        let html = code_block_html("fn main() {}\n", Some("rust"), 1000);
         assert!(html.contains("hl-"), "{html}");
-        let plain = code_block_html("<x>\n", Some("nosuchlang"));
+        let plain = code_block_html("<x>\n", Some("nosuchlang"), 1000);
         assert!(plain.contains("&lt;x&gt;"), "{plain}");
     }
 

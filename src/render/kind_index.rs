@@ -76,7 +76,13 @@ impl Renderer<'_> {
             kind: kind.kind.clone(),
             kind_title: kind.title.clone(),
             intro: if number == 1 {
-                intro_html(graph, &kind.source, &root, self.raw_html())
+                intro_html(
+                    graph,
+                    &kind.source,
+                    &root,
+                    self.raw_html(),
+                    self.highlight_limit(),
+                )
             } else {
                 String::new()
             },

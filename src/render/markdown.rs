@@ -24,6 +24,9 @@ pub struct BodyContext<'a> {
     pub root: &'a str,
     /// What raw HTML in the body becomes.
     pub raw_html: RawHtml,
+    /// Code blocks longer than this many bytes are shown plain, not highlighted
+    /// (`limits.highlighted_code_block_size`).
+    pub highlight_limit: usize,
 }
 
 /// Renders a markdown body to HTML.
@@ -52,7 +55,11 @@ pub fn body_to_html(body: &str, context: &BodyContext) -> String {
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((language, text)) = code.take() {
                         events.push(Event::Html(CowStr::from(
-                            crate::render::highlight::code_block_html(&text, language.as_deref()),
+                            crate::render::highlight::code_block_html(
+                                &text,
+                                language.as_deref(),
+                                context.highlight_limit,
+                            ),
                         )));
                     }
                 }

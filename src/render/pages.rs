@@ -16,7 +16,7 @@ impl Renderer<'_> {
         let intro = graph
             .comparisons_intro
             .as_ref()
-            .map(|intro| intro_html(graph, intro, &root, self.raw_html()))
+            .map(|intro| intro_html(graph, intro, &root, self.raw_html(), self.highlight_limit()))
             .unwrap_or_default();
         self.page(
             "list.html",

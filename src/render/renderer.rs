@@ -153,6 +153,11 @@ impl Renderer<'_> {
         RawHtml::from_config(self.input.config)
     }
 
+    /// The largest code block that is highlighted (`limits.highlighted_code_block_size`).
+    pub(super) fn highlight_limit(&self) -> usize {
+        self.input.config.limits.highlighted_code_block_size
+    }
+
     /// Rows (or events, or entries) per page of a long list.
     pub(super) fn page_size(&self) -> usize {
         self.input.config.page_size.get()
@@ -231,13 +236,14 @@ pub(super) fn kind_links(
 }
 
 /// The prose of an `_index.md` (home page, kind or comparisons intro) as HTML, its raw HTML
-/// treated as `raw_html` says. Its links are not resolved through the graph: intros are not
-/// entries.
+/// treated as `raw_html` says, code blocks past `highlight_limit` bytes shown plain. Its links
+/// are not resolved through the graph: intros are not entries.
 pub(super) fn intro_html(
     graph: &Graph,
     source: &crate::source::SourceText,
     root: &str,
     raw_html: RawHtml,
+    highlight_limit: usize,
 ) -> String {
     body_to_html(
         source.body(),
@@ -250,6 +256,7 @@ pub(super) fn intro_html(
             headings: &[],
             root,
             raw_html,
+            highlight_limit,
         },
     )
 }

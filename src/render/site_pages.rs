@@ -55,7 +55,7 @@ impl Renderer<'_> {
         let intro = graph
             .home
             .as_ref()
-            .map(|home| intro_html(graph, home, &root, self.raw_html()))
+            .map(|home| intro_html(graph, home, &root, self.raw_html(), self.highlight_limit()))
             .unwrap_or_default();
         let recent: Vec<views::EventView> = derived
             .timeline

@@ -31,6 +31,10 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
             diagnostics.push(folder_at_a_site_page(&file.source, folder));
             continue;
         }
+        if !is_valid_id(folder) {
+            diagnostics.push(folder_not_an_id(&file.source, folder));
+            continue;
+        }
         let Some(kind) = read_kind(file, folder, &mut diagnostics) else {
             continue; // the reasons are in `diagnostics`
         };
@@ -60,6 +64,24 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
 /// `countries/_index` → `countries`; the root `_index` → `None`.
 pub fn folder_of_index(content_path: &str) -> Option<&str> {
     content_path.strip_suffix("/_index")
+}
+
+/// A kind folder's name is part of its pages' addresses, so it follows the rule of ids
+/// (lowercase ASCII letters, digits, `-`): otherwise `Notes/` and `notes/`, or `café/` written
+/// in NFC and in NFD, would be two folders here and one on a case-insensitive or normalising
+/// file system (macOS, Windows), where one's pages would overwrite the other's.
+fn folder_not_an_id(source: &SourceText, folder: &str) -> Diagnostic {
+    Diagnostic::error(
+        source.path.clone(),
+        format!("the folder name `{folder}` is not a valid kind folder"),
+    )
+    .at(&source.text, Position { line: 1, column: 1 })
+    .label("in this folder")
+    .help(format!(
+        "folder names use lowercase letters, digits and `-` (so no two can collide on a \
+         case-insensitive file system): rename the folder, e.g. to `{}`",
+        crate::text::id_slug(folder)
+    ))
 }
 
 /// A kind folder named like a site page (`timeline/`) would take that page's address.

@@ -68,7 +68,13 @@ impl EntryValidation<'_> {
             .written_text(value, &[key("title")])
             .filter(|text| !text.trim().is_empty())
         {
-            Some(title) => Some(title.trim().to_string()),
+            Some(title) => {
+                let title = title.trim().to_string();
+                if self.name_is_too_long(&title, &[key("title")], "title") {
+                    return None;
+                }
+                Some(title)
+            }
             None => {
                 let diagnostic = self
                     .error_at(&[key("title")], "`title` must be non-empty text")
@@ -176,9 +182,63 @@ impl EntryValidation<'_> {
         }
     }
 
-    /// The entry's tags: each must be a valid id; sorted, without repeats.
+    /// An error (pushed) when `name`, the title or an alias at `path`, is longer than
+    /// `limits.name_length`: such a name is left out, so it never reaches the mention matcher.
+    fn name_is_too_long(&mut self, name: &str, path: &[PathSegment], what: &str) -> bool {
+        let limit = self.config.limits.name_length;
+        let length = name.chars().count();
+        if length <= limit {
+            return false;
+        }
+        let diagnostic = self
+            .error_at(
+                path,
+                format!("the {what} is {length} characters long, longer than the limit of {limit}"),
+            )
+            .label("too long")
+            .help(crate::limits::limit_help("name_length", limit));
+        self.diagnostics.push(diagnostic);
+        true
+    }
+
+    /// The entry's aliases (empty if unset); one longer than `limits.name_length` is an error
+    /// and left out.
+    pub(super) fn aliases(&mut self, front: &Mapping) -> Vec<String> {
+        let aliases = self.string_list(front, "aliases");
+        let mut kept = Vec::with_capacity(aliases.len());
+        for (index, alias) in aliases.into_iter().enumerate() {
+            let path = [key("aliases"), PathSegment::Index(index)];
+            if !self.name_is_too_long(&alias, &path, "alias") {
+                kept.push(alias);
+            }
+        }
+        kept
+    }
+
+    /// The entry's tags: each must be a valid id; sorted, without repeats; at most
+    /// `limits.tags_per_entry` (one error at the first one over, and the rest left out, so
+    /// a list of a million tags costs one error and no pages).
     pub(super) fn tags(&mut self, front: &Mapping) -> Vec<String> {
-        let tags = self.string_list(front, "tags");
+        let limit = self.config.limits.tags_per_entry;
+        // Counted before any tag is read: reading one may cost a position lookup.
+        let tags = match front.get("tags") {
+            Some(Yaml::Sequence(items)) if items.len() > limit => {
+                let diagnostic = self
+                    .error_at(
+                        &[key("tags"), PathSegment::Index(limit)],
+                        format!(
+                            "the entry has {} tags, more than the limit of {limit}",
+                            items.len()
+                        ),
+                    )
+                    .label("one too many")
+                    .help(crate::limits::limit_help("tags_per_entry", limit));
+                self.diagnostics.push(diagnostic);
+                let kept = Yaml::Sequence(items[..limit].to_vec());
+                self.list_of_strings(&kept, &[key("tags")], "tags")
+            }
+            _ => self.string_list(front, "tags"),
+        };
         let mut valid = Vec::new();
         for (index, tag) in tags.into_iter().enumerate() {
             if is_valid_id(&tag) {

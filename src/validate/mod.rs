@@ -159,6 +159,12 @@ impl<'a> Validator<'a> {
             },
             &self.schemas,
         );
+        context
+            .diagnostics
+            .extend(crate::limits::oversized_code_blocks(
+                &file.source,
+                self.config.limits.highlighted_code_block_size,
+            ));
         FileResult {
             entry: entry.map(Arc::new),
             diagnostics: context.diagnostics,
@@ -284,7 +290,7 @@ impl EntryValidation<'_> {
             kind: kind.name.to_string(),
             url_path,
             title,
-            aliases: self.string_list(front, "aliases"),
+            aliases: self.aliases(front),
             summary: self.optional_string(front, "summary"),
             tags: self.tags(front),
             date: None,

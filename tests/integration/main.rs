@@ -5,6 +5,7 @@ mod atlas;
 mod build_cache;
 mod field_types;
 mod hostile_html;
+mod hostile_input;
 mod incremental;
 mod links;
 mod mistakes;
