@@ -50,7 +50,7 @@ pub enum WriteError {
     NotAFolder(PathBuf),
     /// The output folder would hold (or be held by) the knowledge base's own files.
     #[error(
-        "refusing to build into `{output}`: it {relation} the knowledge base's {what} `{source_folder}`, and building there could replace or delete them; choose an output folder outside the sources (the default is `public` beside `content`)"
+        "refusing to build into `{output}`: it {relation} the knowledge base's {what} `{source_folder}`, and the sources must never be in the output folder (a build replaces and deletes files there); choose an output folder apart from them, such as the default `public` beside `content`"
     )]
     HoldsSources {
         /// The output folder, canonical.
@@ -443,10 +443,13 @@ fn take_apart(
             continue;
         }
         let relative = relative_path(old, path);
-        let is_marker =
-            entry.depth() == 1 && (relative == MARKER_FILE || relative == STAGING_MARKER_FILE);
+        if entry.depth() == 1 && (relative == MARKER_FILE || relative == STAGING_MARKER_FILE) {
+            // The markers go last: until the folder is empty they prove it is lode's, to a
+            // build that finds it after this one was killed.
+            continue;
+        }
         let twin = into.join(&relative);
-        if is_marker || manifest.lists(&relative) || std::fs::symlink_metadata(&twin).is_ok() {
+        if manifest.lists(&relative) || std::fs::symlink_metadata(&twin).is_ok() {
             steps.next("remove a file of the previous site");
             std::fs::remove_file(path).map_err(io_error(path))?;
             continue;
@@ -459,7 +462,15 @@ fn take_apart(
             ));
         }
     }
-    if folder_is_empty(old)? {
+    let markers = [old.join(MARKER_FILE), old.join(STAGING_MARKER_FILE)];
+    let only_markers_left = std::fs::read_dir(old)
+        .map_err(io_error(old))?
+        .all(|entry| entry.is_ok_and(|entry| markers.contains(&entry.path())));
+    if only_markers_left {
+        for marker in markers.iter().filter(|marker| is_regular_file(marker)) {
+            steps.next("remove the previous site's marker");
+            std::fs::remove_file(marker).map_err(io_error(marker))?;
+        }
         steps.next("remove the previous site's folder");
         std::fs::remove_dir(old).map_err(io_error(old))?;
     }
