@@ -204,7 +204,8 @@ fn process_is_running(_pid: u32) -> bool {
     true
 }
 
-#[cfg(test)]
+// The tests spawn `true` and read Unix process ids.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

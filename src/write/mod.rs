@@ -225,6 +225,10 @@ impl OutputFolder {
     pub fn stage(&self) -> Result<Staging<'_>, WriteError> {
         let staging = &self.paths.staging;
         std::fs::create_dir(staging).map_err(io_error(staging))?;
+        // The new site's folder takes the place of the output: it keeps its permissions.
+        if let Ok(metadata) = std::fs::metadata(&self.paths.output) {
+            std::fs::set_permissions(staging, metadata.permissions()).map_err(io_error(staging))?;
+        }
         let marker = staging.join(STAGING_MARKER_FILE);
         let text = format!(
             "A site being built by lode (pid {}) for `{}`. If no lode is running, the next build removes this folder.\n",
@@ -361,11 +365,6 @@ fn read_output_state(output: &Path) -> Result<Manifest, WriteError> {
             }
         }
     }
-}
-
-/// Refuses a non-empty folder that has no marker file (an absent one is fine).
-pub fn check_output_is_ours(output: &Path) -> Result<(), WriteError> {
-    read_output_state(output).map(|_| ())
 }
 
 /// Cleans what a build stopped half-way left beside the output: a staging folder it did not
