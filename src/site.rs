@@ -544,7 +544,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         sort_diagnostics(&mut outcome.diagnostics);
         return Ok(outcome);
     }
-    let staging = folder.stage()?;
+    let staging = outcome.timings.time("stage", || folder.stage())?;
     let page_cache = cache.map(|cache| {
         outcome.diagnostics.extend(cache.warning);
         let fingerprint = site_fingerprint(&analysis, &files);

@@ -1,20 +1,21 @@
 //! Stage 7, **write**: put the rendered site on disk, so that no build eats a site.
 //!
-//! A build writes a whole new site into a staging folder beside the output folder (same disk),
-//! then swaps the two folders with one atomic `renameat2(RENAME_EXCHANGE)`: a build killed at
-//! any instant leaves the previous site whole or the new one whole, never a mix. What the
-//! previous write stage did well stays: a file whose bytes did not change is not written again
-//! but hard-linked from the previous site (same file, same modification time, no bytes
-//! copied), and a page the build cache remembers is proved by its length and hash and linked
-//! the same way ([`Staging::keep_existing`]).
+//! A build assembles the whole new site in a staging folder beside the output folder (same
+//! disk), then swaps the two folders with one atomic `renameat2(RENAME_EXCHANGE)`: a build
+//! killed at any instant leaves the previous site whole or the new one whole, never a mix.
+//!
+//! What the previous write stage did well stays, and costs no more: the site swapped out is
+//! kept as the *spare* and becomes the next build's staging folder, so assembling a site only
+//! touches what changed. A page whose bytes equal the output's copy is that copy, hard-linked
+//! (not written again: same file, same modification time), and once the two sites share a file
+//! keeping it costs nothing; a page the build cache remembers is proved by its length and hash
+//! and linked the same way ([`Staging::keep_existing`]). The output folder itself is only read
+//! until the swap. See [`staging`].
 //!
 //! The output folder's marker, `.lode-output`, lists every file lode wrote there (see
 //! [`manifest`]): anything else in the folder (`.git`, `CNAME`, `.nojekyll`) is the user's,
-//! linked into the new site before the swap and never deleted. After the swap, the previous
-//! site (now in the staging folder's place) is taken apart: lode's files are removed, and a
-//! user's file that the new site lacks is moved back into the output. A killed build's staging
-//! folder is cleaned the same way by the next build, and only when a marker inside it proves
-//! it is lode's.
+//! linked into each new site before the swap and never deleted. A folder at the staging
+//! folder's name is reused or cleaned only when a marker inside it proves it is lode's.
 //!
 //! One build at a time writes an output folder: a lock file beside it ([`lock`]) holds the
 //! builder's process id, and a second build is refused with a clear message. An output folder
@@ -22,20 +23,25 @@
 //! written ([`OutputFolder::open`]).
 //!
 //! Where `renameat2(RENAME_EXCHANGE)` is missing (systems other than Linux, or a file system
-//! without it), the swap falls back to two renames (the old site aside, then the new one into
-//! place), which is **not atomic**: a build killed between them leaves no output folder, and
-//! the next build puts back the finished site it finds beside it.
+//! without it), the swap falls back to renames (the old site aside, the new one into place,
+//! the old one to the spare's place), which is **not atomic**: a build killed between the
+//! first two leaves no output folder, and the next build puts back the whole site it finds
+//! beside it.
 
+mod index;
 pub mod lock;
 pub mod manifest;
+mod staging;
+mod swap;
 
 pub use manifest::{MARKER_FILE, Manifest, STAGING_MARKER_FILE};
+pub use staging::{Staging, WriteReport};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
 
 /// Why the output folder cannot be used or written.
 #[derive(Debug, thiserror::Error)]
@@ -136,9 +142,10 @@ pub const TEST_ONLY_PAUSE_AT_WRITE_STEP: &str = "LODE_TEST_ONLY_PAUSE_AT_WRITE_S
 struct OutputPaths {
     /// The output folder (absolute, symbolic links resolved).
     output: PathBuf,
-    /// Where the next site is built: `.NAME.lode-staging`.
+    /// Where the next site is assembled, and the previous one is kept between builds:
+    /// `.NAME.lode-staging`.
     staging: PathBuf,
-    /// Where the previous site waits when the swap is two renames: `.NAME.lode-previous`.
+    /// Where the previous site waits when the swap is renames: `.NAME.lode-previous`.
     aside: PathBuf,
     /// The lock file: `.NAME.lode-lock`.
     lock: PathBuf,
@@ -177,7 +184,7 @@ pub struct OutputFolder {
 impl OutputFolder {
     /// Opens `output` for a build of the knowledge base whose folders are `sources` (the root
     /// first): refuses an output that is, contains or lies inside one of them; takes the lock
-    /// beside it (refusing if another build holds it); cleans what a killed build left; and
+    /// beside it (refusing if another build holds it); repairs what a killed build left; and
     /// refuses a non-empty folder that lode did not create.
     pub fn open(output: &Path, sources: &[SourceFolder]) -> Result<OutputFolder, WriteError> {
         let output = canonical_even_if_absent(output).map_err(io_error(output))?;
@@ -202,6 +209,7 @@ impl OutputFolder {
         }
         recover(&paths, &mut notes)?;
         let manifest = read_output_state(&paths.output)?;
+        prepare_spare(&paths, &mut notes)?;
         Ok(OutputFolder {
             paths,
             manifest,
@@ -215,30 +223,39 @@ impl OutputFolder {
         &self.paths.output
     }
 
-    /// What opening the folder found and repaired (a stale lock, a killed build's staging
-    /// folder), for warnings.
+    /// What opening the folder found and repaired (a stale lock, a killed build's folders),
+    /// for warnings.
     pub fn notes(&self) -> &[String] {
         &self.notes
     }
 
-    /// Opens a fresh staging folder for the next site.
+    /// Opens the staging folder for the next site: the spare site, or a new folder.
     pub fn stage(&self) -> Result<Staging<'_>, WriteError> {
         let staging = &self.paths.staging;
-        std::fs::create_dir(staging).map_err(io_error(staging))?;
-        // The new site's folder takes the place of the output: it keeps its permissions.
-        if let Ok(metadata) = std::fs::metadata(&self.paths.output) {
-            std::fs::set_permissions(staging, metadata.permissions()).map_err(io_error(staging))?;
+        if matches!(folder_state(staging)?, FolderState::Absent) {
+            std::fs::create_dir(staging).map_err(io_error(staging))?;
+            // The new site's folder takes the place of the output: it keeps its permissions.
+            if let Ok(metadata) = std::fs::metadata(&self.paths.output) {
+                std::fs::set_permissions(staging, metadata.permissions())
+                    .map_err(io_error(staging))?;
+            }
         }
         let marker = staging.join(STAGING_MARKER_FILE);
         let text = format!(
-            "A site being built by lode (pid {}) for `{}`. If no lode is running, the next build removes this folder.\n",
+            "A site being assembled by lode (pid {}) for `{}`; the next build reuses it. Safe to delete when no lode is running.\n",
             std::process::id(),
             self.paths.output.display()
         );
         std::fs::write(&marker, text).map_err(io_error(&marker))?;
+        // Two walks of as many folders as the site has pages: side by side.
+        let (previous, base) = rayon::join(
+            || index::FolderIndex::of(&self.paths.output),
+            || index::FolderIndex::of(staging),
+        );
         Ok(Staging {
             folder: self,
-            previous: PreviousOutput::read(&self.paths.output, self.manifest.clone())?,
+            previous: previous?,
+            base: base?,
             claimed: Mutex::new(BTreeSet::new()),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -308,10 +325,11 @@ pub fn canonical_even_if_absent(path: &Path) -> io::Result<PathBuf> {
 /// What a folder at one of lode's names is.
 enum FolderState {
     Absent,
-    /// A staging folder of a build that did not finish: everything in it is lode's.
+    /// A site being assembled, or a spare: everything in it is lode's, or a link to a file of
+    /// the output.
     Unfinished,
-    /// A whole site with its marker: a finished staging folder not yet swapped in, or the
-    /// previous site after the swap.
+    /// A whole site with its marker: a staging folder finished but not swapped in, or the
+    /// previous site swapped out by a build killed before it marked it as the spare.
     Site(Manifest),
     Empty,
     NotOurs,
@@ -332,7 +350,8 @@ fn folder_state(path: &Path) -> Result<FolderState, WriteError> {
     if let Some(manifest) = read_marker(path)? {
         return Ok(FolderState::Site(manifest));
     }
-    if folder_is_empty(path)? {
+    let mut entries = std::fs::read_dir(path).map_err(io_error(path))?;
+    if entries.next().is_none() {
         Ok(FolderState::Empty)
     } else {
         Ok(FolderState::NotOurs)
@@ -367,10 +386,10 @@ fn read_output_state(output: &Path) -> Result<Manifest, WriteError> {
     }
 }
 
-/// Cleans what a build stopped half-way left beside the output: a staging folder it did not
-/// finish is removed; a finished site (swapped out, or not yet swapped in) is taken apart as
-/// after a swap; an output folder missing between the two renames of the fallback swap is put
-/// back first. A folder at those names that lode cannot prove its own is an error.
+/// Repairs what the renames of the fallback swap leave when a build is killed between them:
+/// a missing output folder is put back from the whole site beside it (the new one first), and
+/// the previous site set aside goes to the spare's place (or is taken apart, if the spare is
+/// there). A folder at those names that lode cannot prove its own is an error.
 fn recover(paths: &OutputPaths, notes: &mut Vec<String>) -> Result<(), WriteError> {
     let steps = Steps::none();
     if matches!(folder_state(&paths.output)?, FolderState::Absent) {
@@ -385,168 +404,52 @@ fn recover(paths: &OutputPaths, notes: &mut Vec<String>) -> Result<(), WriteErro
             }
         }
     }
-    for candidate in [&paths.staging, &paths.aside] {
-        match folder_state(candidate)? {
-            FolderState::Absent => {}
-            FolderState::Empty => std::fs::remove_dir(candidate).map_err(io_error(candidate))?,
-            FolderState::Unfinished => {
-                std::fs::remove_dir_all(candidate).map_err(io_error(candidate))?;
-                notes.push(format!(
-                    "removed `{}`, left by a build that was stopped before it finished",
-                    candidate.display()
-                ));
-            }
-            FolderState::Site(manifest) => {
-                read_output_state(&paths.output)?;
-                take_apart(candidate, &paths.output, &manifest, &steps, notes)?;
-                notes.push(format!(
-                    "cleaned `{}`, left by a build that was stopped before it finished",
-                    candidate.display()
-                ));
-            }
-            FolderState::NotOurs => return Err(WriteError::InTheWay(candidate.clone())),
+    let staging_is_free = matches!(folder_state(&paths.staging)?, FolderState::Absent);
+    match folder_state(&paths.aside)? {
+        FolderState::Absent => {}
+        FolderState::NotOurs => return Err(WriteError::InTheWay(paths.aside.clone())),
+        _ if staging_is_free => {
+            std::fs::rename(&paths.aside, &paths.staging).map_err(io_error(&paths.staging))?;
         }
-    }
-    Ok(())
-}
-
-/// Takes apart `old`, a site folder no longer in place, against the output `into`: lode's
-/// files (listed in `manifest`) and the markers are removed, and so is any other file `into`
-/// also has (the twin linked there before the swap); a file of the user's that `into` lacks is
-/// moved there. Nothing the user put in the output is deleted. What cannot be moved stays in
-/// `old`, with a note.
-fn take_apart(
-    old: &Path,
-    into: &Path,
-    manifest: &Manifest,
-    steps: &Steps,
-    notes: &mut Vec<String>,
-) -> Result<(), WriteError> {
-    let walker = walkdir::WalkDir::new(old)
-        .follow_links(false)
-        .contents_first(true)
-        .sort_by_file_name()
-        .min_depth(1);
-    for entry in walker {
-        let entry = entry.map_err(|error| WriteError::Io {
-            path: old.to_path_buf(),
-            source: error.into(),
-        })?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            // Emptied by now unless something in it had to stay.
-            if folder_is_empty(path)? {
-                steps.next("remove a folder of the previous site");
-                std::fs::remove_dir(path).map_err(io_error(path))?;
-            }
-            continue;
+        FolderState::Empty => {
+            std::fs::remove_dir(&paths.aside).map_err(io_error(&paths.aside))?;
         }
-        let relative = relative_path(old, path);
-        if entry.depth() == 1 && (relative == MARKER_FILE || relative == STAGING_MARKER_FILE) {
-            // The markers go last: until the folder is empty they prove it is lode's, to a
-            // build that finds it after this one was killed.
-            continue;
+        FolderState::Unfinished => {
+            std::fs::remove_dir_all(&paths.aside).map_err(io_error(&paths.aside))?;
         }
-        let twin = into.join(&relative);
-        if manifest.lists(&relative) || std::fs::symlink_metadata(&twin).is_ok() {
-            steps.next("remove a file of the previous site");
-            std::fs::remove_file(path).map_err(io_error(path))?;
-            continue;
-        }
-        steps.next("move a file of yours back into the output");
-        if let Err(error) = move_file(path, &twin) {
+        FolderState::Site(manifest) => {
+            read_output_state(&paths.output)?;
+            swap::take_apart(&paths.aside, &paths.output, &manifest, &steps, notes)?;
             notes.push(format!(
-                "could not move `{relative}` back into the output ({error}); it is still in `{}`",
-                old.display()
+                "cleaned `{}`, left by a build that was stopped before it finished",
+                paths.aside.display()
             ));
         }
     }
-    let markers = [old.join(MARKER_FILE), old.join(STAGING_MARKER_FILE)];
-    let only_markers_left = std::fs::read_dir(old)
-        .map_err(io_error(old))?
-        .all(|entry| entry.is_ok_and(|entry| markers.contains(&entry.path())));
-    if only_markers_left {
-        for marker in markers.iter().filter(|marker| is_regular_file(marker)) {
-            steps.next("remove the previous site's marker");
-            std::fs::remove_file(marker).map_err(io_error(marker))?;
-        }
-        steps.next("remove the previous site's folder");
-        std::fs::remove_dir(old).map_err(io_error(old))?;
-    }
     Ok(())
 }
 
-fn move_file(from: &Path, to: &Path) -> io::Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::rename(from, to)
-}
-
-/// One entry of the previous output folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PreviousEntry {
-    /// A regular file of this many bytes.
-    File(u64),
-    /// A symbolic link, or anything else that is not a folder or regular file.
-    Other,
-    /// A folder, and whether it is empty.
-    Folder { empty: bool },
-}
-
-/// The previous site in the output folder, as walked once when the build opens its staging
-/// folder (links not followed, so a link in the output never leads a build elsewhere).
-#[derive(Debug)]
-struct PreviousOutput {
-    /// What its marker lists.
-    manifest: Manifest,
-    entries: BTreeMap<String, PreviousEntry>,
-}
-
-impl PreviousOutput {
-    fn read(output: &Path, manifest: Manifest) -> Result<Self, WriteError> {
-        let mut previous = PreviousOutput {
-            manifest,
-            entries: BTreeMap::new(),
-        };
-        if !output.is_dir() {
-            return Ok(previous);
+/// Makes the staging folder's place ready for the next site: a spare (or a site being
+/// assembled, or nothing) is fine; the previous site left there by a build killed just after
+/// its swap gets the user's new files moved out and is marked as the spare. Anything else at
+/// that name is an error.
+fn prepare_spare(paths: &OutputPaths, notes: &mut Vec<String>) -> Result<(), WriteError> {
+    match folder_state(&paths.staging)? {
+        FolderState::Absent | FolderState::Empty | FolderState::Unfinished => Ok(()),
+        FolderState::NotOurs => Err(WriteError::InTheWay(paths.staging.clone())),
+        FolderState::Site(spare_manifest) => {
+            let steps = Steps::none();
+            // Its marker lists its own files (those of a site swapped out, or of one finished
+            // and not swapped in): only the user's files the output lacks are moved.
+            swap::move_your_new_files(
+                &paths.staging,
+                &paths.output,
+                &spare_manifest,
+                &steps,
+                notes,
+            )?;
+            staging::mark_spare(&paths.staging, &steps)
         }
-        let walker = walkdir::WalkDir::new(output)
-            .follow_links(false)
-            .sort_by_file_name()
-            .min_depth(1);
-        for entry in walker {
-            let entry = entry.map_err(|error| WriteError::Io {
-                path: output.to_path_buf(),
-                source: error.into(),
-            })?;
-            let relative = relative_path(output, entry.path());
-            if entry.depth() == 1 && (relative == MARKER_FILE || relative == STAGING_MARKER_FILE) {
-                continue;
-            }
-            let kind = entry.file_type();
-            let found = if kind.is_dir() {
-                PreviousEntry::Folder {
-                    empty: folder_is_empty(entry.path())?,
-                }
-            } else if kind.is_file() {
-                let metadata = entry.metadata().map_err(|error| WriteError::Io {
-                    path: entry.path().to_path_buf(),
-                    source: error.into(),
-                })?;
-                PreviousEntry::File(metadata.len())
-            } else {
-                PreviousEntry::Other
-            };
-            previous.entries.insert(relative, found);
-        }
-        Ok(previous)
-    }
-
-    /// Whether the previous output has `relative` as a regular file of `length` bytes.
-    fn has_file_of_length(&self, relative: &str, length: u64) -> bool {
-        self.entries.get(relative) == Some(&PreviousEntry::File(length))
     }
 }
 
@@ -587,267 +490,6 @@ impl Steps {
     }
 }
 
-/// A staging folder being filled by the render stage.
-#[derive(Debug)]
-pub struct Staging<'o> {
-    folder: &'o OutputFolder,
-    previous: PreviousOutput,
-    /// Every file of the new site so far (its manifest): a second put of one is an error.
-    claimed: Mutex<BTreeSet<String>>,
-    written: AtomicUsize,
-    unchanged: AtomicUsize,
-    steps: Steps,
-}
-
-/// What a commit did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct WriteReport {
-    /// Files written because they are new or changed.
-    pub written: usize,
-    /// Files whose bytes did not change: the previous site's file, linked, not written again.
-    pub unchanged: usize,
-    /// Stale files of lode's removed.
-    pub removed: usize,
-    /// Files lode did not write, kept in the output.
-    pub kept: usize,
-    /// What the user should know: files kept from an older lode's output, repairs.
-    pub notes: Vec<String>,
-}
-
-impl Staging<'_> {
-    /// Stages one file (`relative` uses `/`). Safe to call from several threads. A file whose
-    /// bytes equal the previous site's copy is linked from there, not written again.
-    pub fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        self.claim(relative)?;
-        self.steps.next("stage a file");
-        if self
-            .previous
-            .has_file_of_length(relative, bytes.len() as u64)
-            && std::fs::read(self.folder.paths.output.join(relative))
-                .is_ok_and(|existing| existing == bytes)
-        {
-            self.link_previous(relative)?;
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        let path = self.folder.paths.staging.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io_error(&path))?;
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Keeps the previous site's copy of `relative` as this build's, if it is `length` bytes
-    /// with xxh3 `hash` (it is then claimed like a staged file); `Ok(false)` otherwise.
-    pub fn keep_existing(
-        &self,
-        relative: &str,
-        length: u64,
-        hash: u64,
-    ) -> Result<bool, WriteError> {
-        check_page_path(relative)?;
-        let matches = self.previous.has_file_of_length(relative, length)
-            && std::fs::read(self.folder.paths.output.join(relative))
-                .is_ok_and(|existing| xxhash_rust::xxh3::xxh3_64(&existing) == hash);
-        if !matches {
-            return Ok(false);
-        }
-        self.claim(relative)?;
-        self.steps.next("keep an unchanged file");
-        self.link_previous(relative)?;
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
-        Ok(true)
-    }
-
-    fn claim(&self, relative: &str) -> Result<(), WriteError> {
-        check_page_path(relative)?;
-        let first_claim = lock(&self.claimed, "claimed")?.insert(relative.to_string());
-        if first_claim {
-            Ok(())
-        } else {
-            Err(WriteError::WrittenTwice(relative.to_string()))
-        }
-    }
-
-    /// Links the previous site's `relative` into the staging folder.
-    fn link_previous(&self, relative: &str) -> Result<(), WriteError> {
-        let target = self.folder.paths.staging.join(relative);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        link_or_copy(&self.folder.paths.output.join(relative), &target)
-    }
-
-    /// Puts the new site in place of the previous one: the user's files are linked into the
-    /// staging folder, its marker written, the two folders swapped, and the previous site
-    /// taken apart.
-    pub fn commit(self) -> Result<WriteReport, WriteError> {
-        let claimed = lock(&self.claimed, "claimed")?.clone();
-        let mut report = WriteReport {
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-            ..WriteReport::default()
-        };
-        self.carry_over_your_files(&claimed, &mut report)?;
-        self.finish_marker(&claimed)?;
-        let previous_at = self.swap_in()?;
-        if let Manifest::Files(listed) = &self.previous.manifest {
-            report.removed = listed.difference(&claimed).count();
-        }
-        if let Some(previous_at) = previous_at {
-            // The new site is in place: a problem taking the old one apart is a note, and the
-            // next build finishes the job (the folder keeps its marker).
-            if let Err(error) = take_apart(
-                &previous_at,
-                &self.folder.paths.output,
-                &self.previous.manifest,
-                &self.steps,
-                &mut report.notes,
-            ) {
-                report.notes.push(format!(
-                    "the previous site in `{}` could not be removed ({error}); the next build removes it",
-                    previous_at.display()
-                ));
-            }
-        }
-        Ok(report)
-    }
-
-    /// Links every file of the previous output that lode did not write into the staging
-    /// folder, with the folders holding them (and empty folders of the user's). A file of the
-    /// user's where the new site has a page is an error, unless the marker lists no files at
-    /// all (an older lode's output: its pages are replaced).
-    fn carry_over_your_files(
-        &self,
-        claimed: &BTreeSet<String>,
-        report: &mut WriteReport,
-    ) -> Result<(), WriteError> {
-        let claimed_folders = folders_of(claimed.iter());
-        let manifest = &self.previous.manifest;
-        let lode_folders = match manifest {
-            Manifest::Files(files) => folders_of(files.iter()),
-            Manifest::Unknown => BTreeSet::new(),
-        };
-        let mut replaced = 0;
-        for (relative, entry) in &self.previous.entries {
-            let is_yours = match entry {
-                PreviousEntry::Folder { empty } => *empty && !lode_folders.contains(relative),
-                PreviousEntry::File(_) | PreviousEntry::Other => !manifest.lists(relative),
-            };
-            // A folder of the user's that the new site has too is there already.
-            if !is_yours || (entry_is_folder(entry) && claimed_folders.contains(relative)) {
-                continue;
-            }
-            if let Some(page) = page_in_the_way(relative, claimed, &claimed_folders) {
-                if *manifest == Manifest::Unknown {
-                    replaced += 1;
-                    continue;
-                }
-                return Err(WriteError::ForeignInTheWay {
-                    output: self.folder.paths.output.clone(),
-                    file: relative.clone(),
-                    page,
-                });
-            }
-            self.steps.next("keep a file of yours");
-            self.carry_over(relative, entry)?;
-            if !entry_is_folder(entry) {
-                report.kept += 1;
-            }
-        }
-        if *manifest == Manifest::Unknown && (report.kept > 0 || replaced > 0) {
-            report.notes.push(format!(
-                "the output's {MARKER_FILE} lists no files (an older lode's, or made by hand): {replaced} file(s) at the new site's addresses were replaced and {} other file(s) kept as yours; delete the output folder once to drop files an older build left",
-                report.kept
-            ));
-        }
-        Ok(())
-    }
-
-    /// Links (or, for a folder, makes) the user's `relative` in the staging folder, making the
-    /// folders above it with the previous output's permissions.
-    fn carry_over(&self, relative: &str, entry: &PreviousEntry) -> Result<(), WriteError> {
-        let output = &self.folder.paths.output;
-        let staging = &self.folder.paths.staging;
-        let mut folder = String::new();
-        let segments: Vec<&str> = relative.split('/').collect();
-        let folders = if entry_is_folder(entry) {
-            &segments[..]
-        } else {
-            &segments[..segments.len() - 1]
-        };
-        for segment in folders {
-            if !folder.is_empty() {
-                folder.push('/');
-            }
-            folder.push_str(segment);
-            let made = staging.join(&folder);
-            if std::fs::symlink_metadata(&made).is_ok() {
-                continue;
-            }
-            std::fs::create_dir(&made).map_err(io_error(&made))?;
-            let permissions = std::fs::metadata(output.join(&folder))
-                .map_err(io_error(&made))?
-                .permissions();
-            std::fs::set_permissions(&made, permissions).map_err(io_error(&made))?;
-        }
-        if entry_is_folder(entry) {
-            return Ok(());
-        }
-        link_or_copy(&output.join(relative), &staging.join(relative))
-    }
-
-    /// Writes the new site's marker (its manifest), then removes the staging marker: from this
-    /// instant the staging folder is a whole site.
-    fn finish_marker(&self, claimed: &BTreeSet<String>) -> Result<(), WriteError> {
-        let staging = &self.folder.paths.staging;
-        let marker = staging.join(MARKER_FILE);
-        self.steps.next("write the marker");
-        std::fs::write(&marker, manifest::marker_text(claimed)).map_err(io_error(&marker))?;
-        let unfinished = staging.join(STAGING_MARKER_FILE);
-        self.steps.next("remove the staging marker");
-        std::fs::remove_file(&unfinished).map_err(io_error(&unfinished))
-    }
-
-    /// Swaps the staging folder into the output's place; returns where the previous site now
-    /// is, if there was one.
-    fn swap_in(&self) -> Result<Option<PathBuf>, WriteError> {
-        let paths = &self.folder.paths;
-        if std::fs::symlink_metadata(&paths.output).is_err() {
-            self.steps.next("move the site into place");
-            std::fs::rename(&paths.staging, &paths.output).map_err(io_error(&paths.output))?;
-            return Ok(None);
-        }
-        self.steps.next("swap the site into place");
-        match exchange_folders(&paths.staging, &paths.output) {
-            Ok(Exchanged::Yes) => Ok(Some(paths.staging.clone())),
-            Ok(Exchanged::NotSupported) => {
-                // Not atomic: between these two renames there is no output folder (the next
-                // build puts back the finished site it finds beside it).
-                self.steps.next("move the previous site aside");
-                std::fs::rename(&paths.output, &paths.aside).map_err(io_error(&paths.aside))?;
-                self.steps.next("move the site into place");
-                std::fs::rename(&paths.staging, &paths.output).map_err(io_error(&paths.output))?;
-                Ok(Some(paths.aside.clone()))
-            }
-            Err(error) => Err(io_error(&paths.output)(error)),
-        }
-    }
-
-    /// Drops the staging folder; the output is untouched.
-    pub fn abandon(self) {
-        // Best effort: a leftover staging folder carries its marker, and the next build
-        // removes it.
-        let _ = std::fs::remove_dir_all(&self.folder.paths.staging);
-    }
-}
-
-fn entry_is_folder(entry: &PreviousEntry) -> bool {
-    matches!(entry, PreviousEntry::Folder { .. })
-}
-
 /// Every folder above the files `paths` (`a/b/c.html` gives `a` and `a/b`).
 fn folders_of<'a>(paths: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
     let mut folders = BTreeSet::new();
@@ -862,36 +504,6 @@ fn folders_of<'a>(paths: impl Iterator<Item = &'a String>) -> BTreeSet<String> {
     folders
 }
 
-/// The page of the new site that needs the place of the user's `relative`: the same file, a
-/// file inside it (it is a file where the site needs a folder), or a file above it (the site
-/// needs a file where it is a folder).
-fn page_in_the_way(
-    relative: &str,
-    claimed: &BTreeSet<String>,
-    claimed_folders: &BTreeSet<String>,
-) -> Option<String> {
-    if claimed.contains(relative) {
-        return Some(relative.to_string());
-    }
-    if claimed_folders.contains(relative) {
-        let inside = format!("{relative}/");
-        return claimed
-            .range(inside.clone()..)
-            .next()
-            .filter(|page| page.starts_with(&inside))
-            .cloned();
-    }
-    let mut end = 0;
-    while let Some(offset) = relative[end..].find('/') {
-        end += offset;
-        if claimed.contains(&relative[..end]) {
-            return Some(relative[..end].to_string());
-        }
-        end += 1;
-    }
-    None
-}
-
 /// Refuses a page path that is not a plain relative path, or that would take a marker's name.
 fn check_page_path(relative: &str) -> Result<(), WriteError> {
     if manifest::is_plain_relative_path(relative)
@@ -904,63 +516,9 @@ fn check_page_path(relative: &str) -> Result<(), WriteError> {
     }
 }
 
-/// Hard-links `from` at `to` (the same file: no bytes copied, the modification time kept);
-/// copies a regular file where the file system cannot link.
-fn link_or_copy(from: &Path, to: &Path) -> Result<(), WriteError> {
-    match std::fs::hard_link(from, to) {
-        Ok(()) => Ok(()),
-        Err(link_error) => {
-            let is_file = std::fs::symlink_metadata(from).is_ok_and(|metadata| metadata.is_file());
-            if !is_file {
-                return Err(io_error(to)(link_error));
-            }
-            std::fs::copy(from, to).map(|_| ()).map_err(io_error(to))
-        }
-    }
-}
-
-/// Whether the folders were exchanged, or the system cannot exchange them.
-enum Exchanged {
-    Yes,
-    NotSupported,
-}
-
-/// Exchanges two folders in one atomic step (`renameat2(RENAME_EXCHANGE)`).
-#[cfg(target_os = "linux")]
-fn exchange_folders(a: &Path, b: &Path) -> io::Result<Exchanged> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    use rustix::io::Errno;
-    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
-        Ok(()) => Ok(Exchanged::Yes),
-        // The kernel or the file system does not know the flag.
-        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(Exchanged::NotSupported),
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// Elsewhere there is no atomic exchange: the caller falls back to two renames.
-#[cfg(not(target_os = "linux"))]
-fn exchange_folders(_a: &Path, _b: &Path) -> io::Result<Exchanged> {
-    Ok(Exchanged::NotSupported)
-}
-
-/// Locks one of the staging folder's lists of files (`what` names it in the error). A poisoned
-/// lock is an error, never an empty or half-updated list taken for the truth.
-fn lock<'m>(
-    list: &'m Mutex<BTreeSet<String>>,
-    what: &'static str,
-) -> Result<MutexGuard<'m, BTreeSet<String>>, WriteError> {
-    list.lock().map_err(|_| WriteError::Poisoned(what))
-}
-
 /// Whether `path` is a regular file (a link to one does not count).
 fn is_regular_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file())
-}
-
-fn folder_is_empty(path: &Path) -> Result<bool, WriteError> {
-    let mut entries = std::fs::read_dir(path).map_err(io_error(path))?;
-    Ok(entries.next().is_none())
 }
 
 /// `path` relative to `base`, with `/` separators.

@@ -1,4 +1,6 @@
 use super::*;
+use staging::page_in_the_way;
+use std::collections::BTreeMap;
 
 /// A knowledge base root and an output folder inside it, in a temporary folder.
 struct Place {
@@ -57,10 +59,24 @@ impl Place {
             .collect()
     }
 
+    fn paths(&self) -> OutputPaths {
+        OutputPaths::beside(&canonical_even_if_absent(&self.output).unwrap()).unwrap()
+    }
+
+    /// Asserts that nothing but the spare is left beside the output.
     fn nothing_beside(&self) {
-        let paths = OutputPaths::beside(&canonical_even_if_absent(&self.output).unwrap()).unwrap();
-        for path in [&paths.staging, &paths.aside, &paths.lock] {
+        let paths = self.paths();
+        for path in [&paths.aside, &paths.lock] {
             assert!(!path.exists(), "{} is left", path.display());
+        }
+        if paths.staging.exists() {
+            assert!(
+                matches!(
+                    folder_state(&paths.staging).unwrap(),
+                    FolderState::Unfinished
+                ),
+                "the spare is marked"
+            );
         }
     }
 }
@@ -148,15 +164,16 @@ fn refuses_foreign_non_empty_folder() {
     );
 }
 
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).unwrap().ino()
+}
+
 #[test]
 fn commit_writes_changed_links_unchanged_removes_stale() {
     let place = place();
     let first = place.build(&[("a/index.html", "one"), ("b/index.html", "two")]);
     assert_eq!((first.written, first.unchanged, first.removed), (2, 0, 0));
-    let inode = |path: &Path| {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).unwrap().ino()
-    };
     let kept_before = inode(&place.output.join("a/index.html"));
     let second = place.build(&[("a/index.html", "one"), ("c/index.html", "three")]);
     assert_eq!(
@@ -174,6 +191,60 @@ fn commit_writes_changed_links_unchanged_removes_stale() {
     );
     assert!(place.output.join(MARKER_FILE).is_file());
     place.nothing_beside();
+    // The spare (the first site) and the output share the unchanged file.
+    assert_eq!(
+        inode(&place.paths().staging.join("a/index.html")),
+        kept_before
+    );
+    let third = place.build(&[("a/index.html", "one"), ("c/index.html", "three")]);
+    assert_eq!((third.written, third.unchanged, third.removed), (0, 2, 0));
+    assert_eq!(
+        place.files(),
+        map(&[("a/index.html", "one"), ("c/index.html", "three")])
+    );
+    assert!(
+        !place.paths().staging.join("b").exists(),
+        "the spare lost the stale page"
+    );
+}
+
+#[test]
+fn a_changed_page_never_writes_into_the_file_the_live_site_shares_with_the_spare() {
+    let place = place();
+    place.build(&[("a.html", "one")]);
+    place.build(&[("a.html", "one")]);
+    let live = place.output.join("a.html");
+    assert_eq!(inode(&live), inode(&place.paths().staging.join("a.html")));
+    let folder = place.open().unwrap();
+    let staging = folder.stage().unwrap();
+    staging.put("a.html", b"two").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&live).unwrap(),
+        "one",
+        "the live site is untouched"
+    );
+    staging.commit().unwrap();
+    drop(folder);
+    assert_eq!(place.files(), map(&[("a.html", "two")]));
+    assert_eq!(
+        std::fs::read_to_string(place.paths().staging.join("a.html")).unwrap(),
+        "one",
+        "the spare is the previous site"
+    );
+}
+
+#[test]
+fn a_page_where_the_spare_has_a_folder_and_a_folder_where_it_has_a_file() {
+    let place = place();
+    place.build(&[("a/index.html", "a"), ("b", "b")]);
+    place.build(&[("a/index.html", "a"), ("b", "b")]);
+    place.build(&[("a", "a file now"), ("b/index.html", "a folder now")]);
+    assert_eq!(
+        place.files(),
+        map(&[("a", "a file now"), ("b/index.html", "a folder now")])
+    );
+    place.build(&[("a/index.html", "a"), ("b", "b")]);
+    assert_eq!(place.files(), map(&[("a/index.html", "a"), ("b", "b")]));
 }
 
 #[test]
@@ -291,17 +362,21 @@ fn a_second_build_of_the_same_output_is_refused_while_the_first_holds_it() {
 }
 
 #[test]
-fn an_unfinished_staging_folder_is_removed_and_a_foreign_one_refused() {
+fn an_unfinished_staging_folder_is_reused_and_a_foreign_one_refused() {
     let place = place();
     place.build(&[("index.html", "home")]);
-    let paths = OutputPaths::beside(&canonical_even_if_absent(&place.output).unwrap()).unwrap();
+    let paths = place.paths();
     std::fs::create_dir_all(paths.staging.join("a")).unwrap();
     std::fs::write(paths.staging.join(STAGING_MARKER_FILE), "").unwrap();
     std::fs::write(paths.staging.join("a/index.html"), "half").unwrap();
-    let folder = place.open().unwrap();
-    assert_eq!(folder.notes().len(), 1);
-    assert!(!paths.staging.exists());
-    drop(folder);
+    std::fs::write(paths.staging.join("index.html"), "hom").unwrap();
+    place.build(&[("index.html", "home"), ("b.html", "b")]);
+    assert_eq!(
+        place.files(),
+        map(&[("b.html", "b"), ("index.html", "home")])
+    );
+    place.nothing_beside();
+    std::fs::remove_dir_all(&paths.staging).unwrap();
     std::fs::create_dir_all(&paths.staging).unwrap();
     std::fs::write(paths.staging.join("thesis.docx"), "precious").unwrap();
     assert!(matches!(place.open(), Err(WriteError::InTheWay(_))));
@@ -309,12 +384,12 @@ fn an_unfinished_staging_folder_is_removed_and_a_foreign_one_refused() {
 }
 
 #[test]
-fn a_swapped_out_site_left_behind_is_taken_apart_keeping_your_files() {
+fn a_swapped_out_site_left_unmarked_gives_back_your_new_files_and_becomes_the_spare() {
     let place = place();
     place.build(&[("index.html", "new")]);
-    let paths = OutputPaths::beside(&canonical_even_if_absent(&place.output).unwrap()).unwrap();
-    // The previous site as a killed build leaves it after the swap: its marker, one page of
-    // lode's and a file of yours the new site lacks.
+    let paths = place.paths();
+    // The previous site as a build killed just after its swap leaves it: its marker, a page
+    // of lode's, and a file of yours made during that build, which the new site lacks.
     std::fs::create_dir_all(&paths.staging).unwrap();
     std::fs::write(
         paths.staging.join(MARKER_FILE),
@@ -335,7 +410,7 @@ fn a_swapped_out_site_left_behind_is_taken_apart_keeping_your_files() {
 fn a_missing_output_is_put_back_from_the_site_beside_it() {
     let place = place();
     place.build(&[("index.html", "home")]);
-    let paths = OutputPaths::beside(&canonical_even_if_absent(&place.output).unwrap()).unwrap();
+    let paths = place.paths();
     std::fs::rename(&paths.output, &paths.aside).unwrap();
     let folder = place.open().unwrap();
     assert_eq!(folder.notes().len(), 1);
@@ -379,4 +454,21 @@ fn folders_of_and_pages_in_the_way() {
         Some("d.html")
     );
     assert_eq!(page_in_the_way("a/x", &claimed, &folders), None);
+}
+
+#[test]
+fn without_an_atomic_exchange_the_renames_give_the_same_sites_and_a_spare() {
+    swap::RENAMES_INSTEAD_OF_EXCHANGE.with(|renames| renames.set(true));
+    let place = place();
+    place.build(&[("a.html", "one"), ("b.html", "b")]);
+    place.build(&[("a.html", "one"), ("c.html", "c")]);
+    std::fs::write(place.output.join("CNAME"), "mine").unwrap();
+    let report = place.build(&[("a.html", "two"), ("c.html", "c")]);
+    assert_eq!((report.written, report.unchanged, report.kept), (1, 1, 1));
+    assert_eq!(
+        place.files(),
+        map(&[("CNAME", "mine"), ("a.html", "two"), ("c.html", "c")])
+    );
+    place.nothing_beside();
+    swap::RENAMES_INSTEAD_OF_EXCHANGE.with(|renames| renames.set(false));
 }
