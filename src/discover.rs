@@ -207,6 +207,27 @@ impl BodySource for HeldDiskFiles {
     }
 }
 
+/// Why `root` is not a knowledge base root (it does not exist, is not a folder, or has no
+/// `lode.yaml`), if it is not one.
+pub fn root_problem(root: &Path) -> std::io::Result<Option<&'static str>> {
+    match std::fs::metadata(root) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => return Ok(Some("it is not a folder")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some("it does not exist"));
+        }
+        Err(error) => return Err(error),
+    }
+    let config = root.join(crate::config::CONFIG_FILE_NAME);
+    match std::fs::symlink_metadata(config) {
+        Ok(_) => Ok(None),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Some(
+            "it has no lode.yaml (pass --root the folder that holds lode.yaml and content/, or run `lode init DIR` for a new knowledge base)",
+        )),
+        Err(error) => Err(error),
+    }
+}
+
 /// Walks `root/content_dir`, `root/templates` and `root/static` (`inside`: the root, resolved).
 fn discover(root: &Path, inside: &Path, content_dir: &str) -> Discovered {
     let mut discovered = Discovered::default();

@@ -64,30 +64,17 @@ pub enum SetupError {
 /// Checks that `root` is a knowledge base root: a folder holding `lode.yaml` (a usage error
 /// otherwise, before anything is read).
 pub fn check_root(root: &Path) -> Result<(), SetupError> {
-    let not_a_root = |reason| SetupError::NotARoot {
-        path: root.to_path_buf(),
-        reason,
-    };
-    match std::fs::metadata(root) {
-        Ok(metadata) if metadata.is_dir() => {}
-        Ok(_) => return Err(not_a_root("it is not a folder")),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Err(not_a_root("it does not exist"));
-        }
-        Err(source) => {
-            return Err(SetupError::Io {
-                path: root.to_path_buf(),
-                source,
-            });
-        }
+    match crate::discover::root_problem(root) {
+        Ok(None) => Ok(()),
+        Ok(Some(reason)) => Err(SetupError::NotARoot {
+            path: root.to_path_buf(),
+            reason,
+        }),
+        Err(source) => Err(SetupError::Io {
+            path: root.to_path_buf(),
+            source,
+        }),
     }
-    let config = root.join(crate::config::CONFIG_FILE_NAME);
-    if std::fs::symlink_metadata(&config).is_err() {
-        return Err(not_a_root(
-            "it has no lode.yaml (pass --root the folder that holds lode.yaml and content/, or run `lode init DIR` for a new knowledge base)",
-        ));
-    }
-    Ok(())
 }
 
 /// How long each stage took, and the process's memory when it ended.
@@ -516,19 +503,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         .diagnostics
         .extend(folder.notes().iter().map(output_warning));
     let (cache, _cache_lock) = if options.use_cache {
-        match build_cache::lock(&options.root) {
-            Ok(lock) => (
-                Some(open_build_cache(options, &files, &config, &output)),
-                Some(lock),
-            ),
-            Err(problem) => {
-                outcome.diagnostics.push(
-                    Diagnostic::warning(build_cache::CACHE_FOLDER, problem)
-                        .help("this build renders every page and does not update the cache"),
-                );
-                (None, None)
-            }
-        }
+        open_locked_cache(options, &files, &config, &output, &mut outcome.diagnostics)
     } else {
         (None, None)
     };
@@ -597,6 +572,30 @@ fn source_folders(options: &BuildOptions, config: &Config) -> Vec<write::SourceF
         ("static folder", root.join("static")),
         ("build cache", root.join(build_cache::CACHE_FOLDER)),
     ]
+}
+
+/// The build cache, opened under its lock (held until the returned lock is dropped); when
+/// another build holds it, or it cannot be used, a warning and no cache.
+fn open_locked_cache(
+    options: &BuildOptions,
+    files: &DiskFiles,
+    config: &Config,
+    output: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<OpenedCache>, Option<write::lock::LockFile>) {
+    match build_cache::lock(&options.root) {
+        Ok(lock) => (
+            Some(open_build_cache(options, files, config, output)),
+            Some(lock),
+        ),
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::warning(build_cache::CACHE_FOLDER, problem)
+                    .help("this build renders every page and does not update the cache"),
+            );
+            (None, None)
+        }
+    }
 }
 
 /// The build cache as this build opens it.
