@@ -206,6 +206,36 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
+/// The lock file inside the cache folder: one build at a time uses a knowledge base's cache.
+const LOCK_FILE: &str = "lock";
+
+/// Takes the lock of the cache of the knowledge base at `root` (making the folder), so that two
+/// builds of one knowledge base (into two output folders) never write its cache at once. A
+/// cache folder that is a symbolic link (or not a folder) is not used, since lode writes
+/// nothing outside the root. The problem, in words, when the cache cannot be used.
+pub fn lock(root: &Path) -> Result<crate::write::lock::LockFile, String> {
+    let folder = root.join(CACHE_FOLDER);
+    match std::fs::symlink_metadata(&folder) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => {
+            return Err(format!(
+                "`{CACHE_FOLDER}` is not a folder (a symbolic link?); the build cache is not used"
+            ));
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir(&folder)
+                .map_err(|error| format!("cannot make the build cache folder: {error}"))?;
+        }
+        Err(error) => return Err(format!("cannot read the build cache folder: {error}")),
+    }
+    crate::write::lock::acquire(&folder.join(LOCK_FILE)).map_err(|error| match error {
+        crate::write::lock::LockError::Held { .. } => {
+            format!("the build cache is in use ({error}); this build does not use it")
+        }
+        other => other.to_string(),
+    })
+}
+
 /// Where the pages file of the knowledge base at `root` lives.
 pub fn pages_path(root: &Path) -> PathBuf {
     root.join(CACHE_FOLDER).join(PAGES_FILE)

@@ -6,8 +6,12 @@
 //! pass reads each file once, through [`KnowledgeBaseFiles::read_source`]; link and render get a
 //! body again through [`BodySource::file_text`], which proves by a hash that the file is
 //! unchanged, so no stage holds every body in memory at once. Walks are sorted so every later
-//! stage sees files in the same order; hidden files and editor temporaries are skipped; symbolic
-//! links are never followed, so nothing outside the root is read.
+//! stage sees files in the same order; hidden files and editor temporaries are skipped.
+//!
+//! Nothing outside the root is read through a symbolic link: a link (a file, a folder, or the
+//! `content`, `templates` or `static` folder itself, and `lode.yaml`) is followed only when its
+//! target, with every link resolved, lies inside the root; any other is refused with an error
+//! naming the link, and its target is never opened.
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{BodySource, FoundFile, SourceFile, SourceText, held_or_fetched_again};
@@ -57,6 +61,8 @@ pub trait KnowledgeBaseFiles: BodySource {
 #[derive(Debug, Clone)]
 pub struct DiskFiles {
     root: PathBuf,
+    /// The root with every link resolved: what a link's target must lie inside.
+    inside: PathBuf,
 }
 
 impl DiskFiles {
@@ -64,6 +70,9 @@ impl DiskFiles {
     pub fn new(root: &Path) -> Self {
         DiskFiles {
             root: root.to_path_buf(),
+            // A root that cannot be resolved (it is checked before a build) stays as given: no
+            // resolved target starts with it, so every link is refused, never wrongly followed.
+            inside: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
         }
     }
 }
@@ -71,6 +80,16 @@ impl DiskFiles {
 impl KnowledgeBaseFiles for DiskFiles {
     fn config_text(&self) -> std::io::Result<Option<String>> {
         let path = self.root.join(crate::config::CONFIG_FILE_NAME);
+        if let LinkTarget::Outside(target) = link_target(&path, &self.inside)? {
+            // Refused before it is opened: its text would be shown in a parse error.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "it is a symbolic link to `{}`, outside the knowledge base, and lode reads nothing outside its root; copy the file into the root instead",
+                    target.display()
+                ),
+            ));
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Some(text)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -79,7 +98,7 @@ impl KnowledgeBaseFiles for DiskFiles {
     }
 
     fn discover(&self, content_dir: &str) -> Discovered {
-        discover(&self.root, content_dir)
+        discover(&self.root, &self.inside, content_dir)
     }
 
     fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
@@ -188,8 +207,29 @@ impl BodySource for HeldDiskFiles {
     }
 }
 
-/// Walks `root/content_dir`, `root/templates` and `root/static`.
-fn discover(root: &Path, content_dir: &str) -> Discovered {
+/// Why `root` is not a knowledge base root (it does not exist, is not a folder, or has no
+/// `lode.yaml`), if it is not one.
+pub fn root_problem(root: &Path) -> std::io::Result<Option<&'static str>> {
+    match std::fs::metadata(root) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => return Ok(Some("it is not a folder")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some("it does not exist"));
+        }
+        Err(error) => return Err(error),
+    }
+    let config = root.join(crate::config::CONFIG_FILE_NAME);
+    match std::fs::symlink_metadata(config) {
+        Ok(_) => Ok(None),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Some(
+            "it has no lode.yaml (pass --root the folder that holds lode.yaml and content/, or run `lode init DIR` for a new knowledge base)",
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+/// Walks `root/content_dir`, `root/templates` and `root/static` (`inside`: the root, resolved).
+fn discover(root: &Path, inside: &Path, content_dir: &str) -> Discovered {
     let mut discovered = Discovered::default();
     let content_root = root.join(content_dir);
     if !content_root.is_dir() {
@@ -198,12 +238,20 @@ fn discover(root: &Path, content_dir: &str) -> Discovered {
             .push(no_content_folder(content_dir, &content_root.display()));
         return discovered;
     }
-    discovered.files = walk_sorted(&content_root, &mut discovered.diagnostics, root)
+    let walk = Walk {
+        root,
+        inside,
+        diagnostics: &mut discovered.diagnostics,
+    };
+    let content = walk.top_folder(content_dir);
+    discovered.files = content
         .into_iter()
         .filter_map(|(relative, _)| found_markdown_file(content_dir, &relative))
         .collect();
-    discovered.templates = read_theme_folder(root, "templates", &mut discovered.diagnostics);
-    discovered.static_files = read_theme_folder(root, "static", &mut discovered.diagnostics);
+    discovered.templates =
+        read_theme_folder(root, inside, "templates", &mut discovered.diagnostics);
+    discovered.static_files =
+        read_theme_folder(root, inside, "static", &mut discovered.diagnostics);
     discovered
 }
 
@@ -332,15 +380,21 @@ fn normalized_path(path: &str) -> String {
 
 fn read_theme_folder(
     root: &Path,
+    inside: &Path,
     folder: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<ThemeFile> {
-    let base = root.join(folder);
-    if !base.is_dir() {
+    if !root.join(folder).is_dir() {
         return Vec::new();
     }
+    let walk = Walk {
+        root,
+        inside,
+        diagnostics,
+    };
+    let found = walk.top_folder(folder);
     let mut files = Vec::new();
-    for (relative, absolute) in walk_sorted(&base, diagnostics, root) {
+    for (relative, absolute) in found {
         match std::fs::read(&absolute) {
             Ok(bytes) => files.push(ThemeFile {
                 path: relative,
@@ -355,47 +409,175 @@ fn read_theme_folder(
     files
 }
 
-/// Sorted walk of regular files under `base`, skipping hidden files, editor temporaries and
-/// symbolic links. Returns (path relative to base with `/`, absolute path).
-fn walk_sorted(
-    base: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-    root: &Path,
-) -> Vec<(String, PathBuf)> {
-    let mut files = Vec::new();
-    let walker = WalkDir::new(base)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy())
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
+/// Where a path leads, if it is a symbolic link.
+enum LinkTarget {
+    /// Not a link (or absent).
+    NotALink,
+    /// A link whose target, resolved, lies inside the root.
+    Inside(PathBuf),
+    /// A link leading outside the root (to this resolved target).
+    Outside(PathBuf),
+}
+
+/// Whether `path` is a symbolic link, and whether its target lies inside `inside`. A broken
+/// link is an error (`NotFound`).
+fn link_target(path: &Path, inside: &Path) -> std::io::Result<LinkTarget> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {}
+        Ok(_) => return Ok(LinkTarget::NotALink),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(LinkTarget::NotALink);
+        }
+        Err(error) => return Err(error),
+    }
+    let target = std::fs::canonicalize(path)?;
+    Ok(if target.starts_with(inside) {
+        LinkTarget::Inside(target)
+    } else {
+        LinkTarget::Outside(target)
+    })
+}
+
+/// A sorted walk of a knowledge base's folder on disk, following symbolic links only where
+/// they stay inside the root.
+struct Walk<'a> {
+    /// The root as given (diagnostics name files relative to it).
+    root: &'a Path,
+    /// The root, resolved.
+    inside: &'a Path,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// A file found by a walk: its path relative to the walked folder (with `/`), and the path to
+/// read it at.
+type WalkedFile = (String, PathBuf);
+
+impl Walk<'_> {
+    /// The regular files under `root/folder` (a folder that exists), sorted; hidden files and
+    /// editor temporaries skipped. The folder itself must lie inside the root once its links
+    /// are resolved (a `static` that is a link to elsewhere, or `content: ../x`, is refused).
+    fn top_folder(mut self, folder: &str) -> Vec<WalkedFile> {
+        let base = self.root.join(folder);
+        let resolved = match std::fs::canonicalize(&base) {
+            Ok(resolved) => resolved,
             Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| display_relative(root, p))
-                    .unwrap_or_default();
-                diagnostics.push(Diagnostic::error(path, format!("cannot read: {error}")));
-                continue;
+                self.diagnostics.push(Diagnostic::error(
+                    folder,
+                    format!("cannot read the folder: {error}"),
+                ));
+                return Vec::new();
             }
         };
-        if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::warning(display_relative(root, entry.path()), "symbolic link skipped")
-                    .help("lode does not follow links, so nothing outside the knowledge base is read; copy the file instead"),
+        if !resolved.starts_with(self.inside) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    folder,
+                    "this folder lies outside the knowledge base: not read",
+                )
+                .help(format!(
+                    "it leads to `{}`; lode reads nothing outside the knowledge base root, so move the folder into it (a symbolic link is followed only when its target is inside the root)",
+                    resolved.display()
+                )),
             );
-            continue;
+            return Vec::new();
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = display_relative(base, entry.path());
-        files.push((relative, entry.path().to_path_buf()));
+        let mut files = Vec::new();
+        self.walk(&base, &base, &mut vec![resolved], &mut files);
+        files
     }
-    files
+
+    /// Walks `folder` (under `base`, which paths are made relative to); `followed` holds the
+    /// resolved folders being walked, from `base` down through every link followed, so that a
+    /// link back into one of them is a loop, not an endless walk.
+    fn walk(
+        &mut self,
+        base: &Path,
+        folder: &Path,
+        followed: &mut Vec<PathBuf>,
+        files: &mut Vec<WalkedFile>,
+    ) {
+        let walker = WalkDir::new(folder)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0 || !is_ignored_name(&entry.file_name().to_string_lossy())
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error
+                        .path()
+                        .map(|p| display_relative(self.root, p))
+                        .unwrap_or_default();
+                    self.diagnostics
+                        .push(Diagnostic::error(path, format!("cannot read: {error}")));
+                    continue;
+                }
+            };
+            if entry.depth() > 0 && entry.path_is_symlink() {
+                self.follow(base, entry.path(), followed, files);
+            } else if entry.file_type().is_file() {
+                files.push((
+                    display_relative(base, entry.path()),
+                    entry.path().to_path_buf(),
+                ));
+            }
+        }
+    }
+
+    /// A symbolic link met by the walk: its file, or its folder walked, when the target lies
+    /// inside the root; otherwise a diagnostic naming the link (the target is not opened).
+    fn follow(
+        &mut self,
+        base: &Path,
+        link: &Path,
+        followed: &mut Vec<PathBuf>,
+        files: &mut Vec<WalkedFile>,
+    ) {
+        let shown = display_relative(self.root, link);
+        let target = match link_target(link, self.inside) {
+            Ok(LinkTarget::Inside(target)) => target,
+            Ok(LinkTarget::Outside(target)) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        shown,
+                        "symbolic link to outside the knowledge base: not read",
+                    )
+                    .help(format!(
+                        "it points to `{}`; lode reads nothing outside the knowledge base root, so copy the file into it instead",
+                        target.display()
+                    )),
+                );
+                return;
+            }
+            Ok(LinkTarget::NotALink) => return,
+            Err(error) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(shown, "broken symbolic link skipped")
+                        .help(format!("its target cannot be read: {error}")),
+                );
+                return;
+            }
+        };
+        if target.is_dir() {
+            if followed.iter().any(|walked| walked.starts_with(&target)) {
+                self.diagnostics.push(
+                    Diagnostic::error(shown, "symbolic link loop: not followed").help(format!(
+                        "it points to `{}`, a folder that holds the link itself",
+                        target.display()
+                    )),
+                );
+                return;
+            }
+            followed.push(target);
+            self.walk(base, link, followed, files);
+            followed.pop();
+        } else if target.is_file() {
+            files.push((display_relative(base, link), link.to_path_buf()));
+        }
+    }
 }
 
 /// Hidden files, and the temporaries editors leave next to the files they edit.
@@ -553,7 +735,7 @@ mod tests {
         std::fs::write(content.join("b/a.md~"), "x").unwrap();
         std::fs::write(content.join(".hidden.md"), "x").unwrap();
         std::fs::write(content.join("_index.md"), "x").unwrap();
-        let found = discover(dir.path(), "content");
+        let found = DiskFiles::new(dir.path()).discover("content");
         let paths: Vec<_> = found.files.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(
             paths,

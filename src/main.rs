@@ -189,8 +189,13 @@ fn finish(
             );
         } else if is_build && errors == 0 {
             let written = outcome.written.clone().unwrap_or_default();
+            let kept = if written.kept > 0 {
+                format!(", {} of yours kept", written.kept)
+            } else {
+                String::new()
+            };
             eprintln!(
-                "built {} entries into {output}: {} files written, {} unchanged, {} removed; {warnings} warning(s)",
+                "built {} entries into {output}: {} files written, {} unchanged, {} removed{kept}; {warnings} warning(s)",
                 outcome.entry_count, written.written, written.unchanged, written.removed
             );
         } else if errors == 0 {

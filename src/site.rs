@@ -48,9 +48,33 @@ pub enum SetupError {
         /// What.
         source: std::io::Error,
     },
+    /// `--root` does not name a knowledge base.
+    #[error("`{path}` is not a knowledge base root: {reason}")]
+    NotARoot {
+        /// The root asked for.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The output folder cannot be used.
     #[error(transparent)]
     Output(#[from] write::WriteError),
+}
+
+/// Checks that `root` is a knowledge base root: a folder holding `lode.yaml` (a usage error
+/// otherwise, before anything is read).
+pub fn check_root(root: &Path) -> Result<(), SetupError> {
+    match crate::discover::root_problem(root) {
+        Ok(None) => Ok(()),
+        Ok(Some(reason)) => Err(SetupError::NotARoot {
+            path: root.to_path_buf(),
+            reason,
+        }),
+        Err(source) => Err(SetupError::Io {
+            path: root.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 /// How long each stage took, and the process's memory when it ended.
@@ -171,7 +195,7 @@ pub fn load_config(
     options: &BuildOptions,
 ) -> Result<Config, SetupError> {
     let text = files.config_text().map_err(|source| SetupError::Io {
-        path: options.root.clone(),
+        path: options.root.join(crate::config::CONFIG_FILE_NAME),
         source,
     })?;
     let mut config = match text {
@@ -424,6 +448,7 @@ fn read_all(
 
 /// `lode check`: every check of a build; writes nothing.
 pub fn check(options: &BuildOptions) -> Result<Outcome, SetupError> {
+    check_root(&options.root)?;
     check_files(&DiskFiles::new(&options.root), options)
 }
 
@@ -465,18 +490,28 @@ fn analyse_counted(
 /// other build reuses each page whose key is unchanged and whose file in the output folder is
 /// still the one remembered.
 pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
+    check_root(&options.root)?;
     let files = DiskFiles::new(&options.root);
     let config = load_config(&files, options)?;
-    let output = resolve_output(options, &config);
-    // Refuse a foreign output folder before doing any work.
-    write::check_output_is_ours(&output)?;
+    let shown_output = resolve_output(options, &config);
+    // Before doing any work: refuse an output folder that holds the sources or is not lode's,
+    // take its lock, and clean what a killed build left there.
+    let folder = write::OutputFolder::open(&shown_output, &source_folders(options, &config))?;
+    let output = folder.path().to_path_buf();
     let mut outcome = Outcome {
-        output: Some(output.clone()),
+        output: Some(shown_output.clone()),
         ..Outcome::default()
     };
-    let cache = options
-        .use_cache
-        .then(|| open_build_cache(options, &files, &config, &output));
+    let output_warning =
+        |note: &String| Diagnostic::warning(shown_output.display().to_string(), note.clone());
+    outcome
+        .diagnostics
+        .extend(folder.notes().iter().map(output_warning));
+    let (cache, _cache_lock) = if options.use_cache {
+        open_locked_cache(options, &files, &config, &output, &mut outcome.diagnostics)
+    } else {
+        (None, None)
+    };
     if let Some(cache) = &cache
         && let Some(summary) = cache.unchanged
     {
@@ -489,7 +524,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         sort_diagnostics(&mut outcome.diagnostics);
         return Ok(outcome);
     }
-    let staging = write::prepare(&output)?;
+    let staging = outcome.timings.time("stage", || folder.stage())?;
     let page_cache = cache.map(|cache| {
         outcome.diagnostics.extend(cache.warning);
         let fingerprint = site_fingerprint(&analysis, &files);
@@ -508,6 +543,9 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         staging.abandon();
     } else {
         let report = outcome.timings.time("write", || staging.commit())?;
+        outcome
+            .diagnostics
+            .extend(report.notes.iter().map(output_warning));
         outcome.written = Some(report);
         if let Some((cache, inputs)) = page_cache {
             let summary = build_cache::BuildSummary {
@@ -526,6 +564,43 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     }
     sort_diagnostics(&mut outcome.diagnostics);
     Ok(outcome)
+}
+
+/// The knowledge base's folders an output folder must keep apart from (the root first: the
+/// output may lie inside it, but not be it or hold it).
+fn source_folders(options: &BuildOptions, config: &Config) -> Vec<write::SourceFolder> {
+    let root = &options.root;
+    vec![
+        ("root", root.clone()),
+        ("content folder", root.join(&config.content)),
+        ("templates folder", root.join("templates")),
+        ("static folder", root.join("static")),
+        ("build cache", root.join(build_cache::CACHE_FOLDER)),
+    ]
+}
+
+/// The build cache, opened under its lock (held until the returned lock is dropped); when
+/// another build holds it, or it cannot be used, a warning and no cache.
+fn open_locked_cache(
+    options: &BuildOptions,
+    files: &DiskFiles,
+    config: &Config,
+    output: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<OpenedCache>, Option<write::lock::LockFile>) {
+    match build_cache::lock(&options.root) {
+        Ok(lock) => (
+            Some(open_build_cache(options, files, config, output)),
+            Some(lock),
+        ),
+        Err(problem) => {
+            diagnostics.push(
+                Diagnostic::warning(build_cache::CACHE_FOLDER, problem)
+                    .help("this build renders every page and does not update the cache"),
+            );
+            (None, None)
+        }
+    }
 }
 
 /// The build cache as this build opens it.
@@ -656,6 +731,7 @@ pub type SiteFiles = BTreeMap<String, build_cache::Bytes>;
 pub fn build_into_memory(
     options: &BuildOptions,
 ) -> Result<(Outcome, Option<SiteFiles>), SetupError> {
+    check_root(&options.root)?;
     build_files_into_memory(&DiskFiles::new(&options.root), options)
 }
 
@@ -738,7 +814,7 @@ pub fn resolve_output(options: &BuildOptions, config: &Config) -> PathBuf {
     }
 }
 
-struct StagingSink<'a>(&'a write::Staging);
+struct StagingSink<'a>(&'a write::Staging<'a>);
 
 impl PageSink for StagingSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {

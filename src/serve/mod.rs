@@ -82,6 +82,7 @@ pub enum ServeError {
 /// Runs `lode serve` until Ctrl-C: prints `serving at URL` as the first line of stdout, then
 /// one line per rebuild (diagnostics go to stderr, and to every open page).
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    site::check_root(&options.build.root)?;
     let root = std::fs::canonicalize(&options.build.root).map_err(|source| SetupError::Io {
         path: options.build.root.clone(),
         source,

@@ -2,6 +2,9 @@
 //! built end to end through the library, with snapshots of the pages' main content.
 
 mod atlas;
+// Kill tests: the swap is atomic only with Linux's `renameat2(RENAME_EXCHANGE)`.
+#[cfg(target_os = "linux")]
+mod atomic_write;
 mod build_cache;
 mod field_types;
 mod hostile_html;
@@ -9,9 +12,12 @@ mod hostile_input;
 mod incremental;
 mod links;
 mod mistakes;
+mod output_safety;
 mod pages;
 mod schema_errors;
 mod serve;
 mod support;
+#[cfg(unix)]
+mod symlinks;
 mod timeline;
 mod writing;
