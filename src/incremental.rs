@@ -84,9 +84,7 @@ impl Engine {
         files: &dyn KnowledgeBaseFiles,
         options: &BuildOptions,
     ) -> Result<EngineBuild, SetupError> {
-        let __t = std::time::Instant::now();
         let config = site::load_config(files, options)?;
-        eprintln!("config {:?}", __t.elapsed());
         let mut build = EngineBuild::default();
         let outcome = &mut build.outcome;
         let analysis = site::analyse_remembering(
@@ -98,7 +96,6 @@ impl Engine {
             &mut self.analysis,
         );
         outcome.entry_count = analysis.graph.entries.len();
-        eprintln!("analysis {:?}", __t.elapsed());
         if !outcome.has_errors() {
             let fingerprint = site::site_fingerprint(&analysis, files);
             let static_key = static_files_key(&analysis.discovered.static_files);
@@ -122,13 +119,11 @@ impl Engine {
                 ..analysis.render_input(files)
             };
             let sink = SharedMemorySink::default();
-            eprintln!("before render {:?}", __t.elapsed());
             match &changed_bodies {
                 Some(pages) => site::render_entry_pages_timed(&input, &sink, pages, outcome),
                 None => site::render_timed(&input, &sink, outcome),
             }
             let reused_pages = cache.reused_count();
-            eprintln!("rendered {:?}", __t.elapsed());
             // The pages rendered or reused so far are kept even when the build failed: each
             // stays valid under its own key for the next try.
             kept_pages.extend(cache.into_current());
@@ -155,14 +150,9 @@ impl Engine {
                     files: site.clone(),
                 });
                 build.files = Some(site);
-                eprintln!("files {:?}", __t.elapsed());
             }
         }
         sort_diagnostics(&mut build.outcome.diagnostics);
-        eprintln!("sorted {:?}", __t.elapsed());
-        let __d = std::time::Instant::now();
-        drop(analysis);
-        eprintln!("drop {:?}", __d.elapsed());
         Ok(build)
     }
 }
