@@ -48,7 +48,13 @@ pub fn body_to_html(body: &str, context: &BodyContext) -> String {
         .iter()
         .map(|heading| heading.id.clone())
         .collect();
+    // Whether the contributor wrote anything pulldown-cmark passes through as written: raw
+    // HTML, or heading attributes (`{key=value}` becomes an HTML attribute). Without either,
+    // the HTML is pulldown-cmark's and lode's own, escaped and balanced already, and the
+    // sanitiser (the costliest step of a page) is not needed.
+    let mut passes_markup_through = false;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        passes_markup_through |= passes_markup_through_event(&event);
         if let Some((_, text)) = code.as_mut() {
             match event {
                 Event::Text(chunk) => text.push_str(&chunk),
@@ -141,7 +147,24 @@ pub fn body_to_html(body: &str, context: &BodyContext) -> String {
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    finish_html(&html, context.raw_html, lode_ids)
+    if passes_markup_through {
+        finish_html(&html, context.raw_html, lode_ids)
+    } else if html.contains('\0') {
+        // pulldown-cmark passes a NUL through; HTML cannot hold one (CommonMark: U+FFFD).
+        html.replace('\0', "\u{fffd}")
+    } else {
+        html
+    }
+}
+
+/// Whether `event` (from the parser) carries markup written by the contributor into the HTML
+/// as it is: raw HTML, or a heading's `{key=value}` attributes.
+fn passes_markup_through_event(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Heading { attrs, .. }) => !attrs.is_empty(),
+        _ => false,
+    }
 }
 
 /// Renders one line of inline markdown (a `text` field) without a wrapping paragraph.
@@ -193,6 +216,31 @@ fn without_unsafe_address(event: Event) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn body_html(body: &str) -> String {
+        let graph = Graph::default();
+        let context = BodyContext {
+            graph: &graph,
+            links: &[],
+            headings: &[],
+            root: "../../",
+            raw_html: RawHtml::Sanitise,
+            highlight_limit: 1 << 20,
+        };
+        body_to_html(body, &context)
+    }
+
+    #[test]
+    fn a_body_without_raw_html_skips_the_sanitiser_but_heading_attributes_do_not() {
+        // Plain markdown comes out as pulldown-cmark writes it (no re-serialisation).
+        assert_eq!(body_html("Say \"hi\".\n"), "<p>Say “hi”.</p>\n");
+        // `{key=value}` on a heading becomes an attribute: that goes through the sanitiser.
+        let html = body_html("# Title {onclick=alert(1)}\n\ntext\n");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(html.contains("Title"), "{html}");
+        // A NUL never reaches the page.
+        assert_eq!(body_html("a\0b\n"), "<p>a\u{fffd}b</p>\n");
+    }
 
     #[test]
     fn inline_markdown_has_no_paragraph() {

@@ -104,8 +104,8 @@ fn bom_crlf_and_nul_files_build_and_the_nul_is_replaced() {
     assert!(crlf.contains("id=\"a-heading\""), "{crlf}");
     assert!(pages.contains_key("tags/line-ends/index.html"));
     let nul = page("notes/nul/index.html");
-    // The NUL is dropped, like every control character HTML cannot hold.
-    assert!(nul.contains("<p>A NUL  in the body.</p>"), "{nul}");
+    // The NUL becomes U+FFFD, as CommonMark says (and as in text fields): never a NUL byte.
+    assert!(nul.contains("<p>A NUL \u{fffd} in the body.</p>"), "{nul}");
     assert!(pages.values().all(|bytes| !bytes.contains(&0)));
 }
 
@@ -245,7 +245,7 @@ fn a_code_block_past_the_highlight_limit_is_shown_plain_with_a_warning() {
     let site = site.expect("built");
     let page = String::from_utf8(site["notes/code/index.html"].to_vec()).expect("UTF-8");
     assert!(
-        page.contains("<code class=\"language-rust\">let x = \"&lt;b&gt;\";\n"),
+        page.contains("<code class=\"language-rust\">let x = &quot;&lt;b&gt;&quot;;\n"),
         "{page}"
     );
     // The small block is still highlighted.
