@@ -413,10 +413,10 @@ impl ValidationPass<'_> {
     /// validator's own inputs (configuration, `--drafts`, every `_index.md`) and `--base-url`.
     fn schemas_key(&self, validator_inputs_key: u64) -> u64 {
         let base_url = self.options.base_url.as_deref().unwrap_or("");
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(&validator_inputs_key.to_le_bytes());
-        hasher.update(base_url.as_bytes());
-        hasher.digest()
+        crate::key::Key::new()
+            .number(validator_inputs_key)
+            .text(base_url)
+            .finish()
     }
 }
 

@@ -359,14 +359,14 @@ fn resolver_key(
         })
         .collect();
     crate::key::of_keys(
-        static_files_key(inputs_key, matcher_key, static_files),
+        resolver_inputs_key(inputs_key, matcher_key, static_files),
         &per_entry,
     )
 }
 
 /// The shared part of [`resolver_key`]: the validation inputs, the matcher, and the static
 /// files a relative link may point at.
-fn static_files_key(inputs_key: u64, matcher_key: u64, static_files: &BTreeSet<String>) -> u64 {
+fn resolver_inputs_key(inputs_key: u64, matcher_key: u64, static_files: &BTreeSet<String>) -> u64 {
     let mut key = Key::new();
     key.number(inputs_key)
         .number(matcher_key)

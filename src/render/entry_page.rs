@@ -9,6 +9,7 @@ use crate::comparison::{ComparisonView, comparison_view};
 use crate::derive::local_neighbourhood;
 use crate::diagnostics::Diagnostic;
 use crate::graph_svg::{SvgEdge, SvgNode, local_graph_svg};
+use crate::key::Key;
 use crate::link::Graph;
 use crate::schema::{COMPARISON_KIND, PAGE_KIND};
 use rayon::prelude::*;
@@ -323,24 +324,20 @@ fn local_graph_key(input: &Option<LocalGraphInput>) -> u64 {
     let Some((nodes, edges, seed)) = input else {
         return 0;
     };
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    add(&seed.to_le_bytes());
+    let mut key = Key::new();
+    key.number(*seed);
     for node in nodes {
-        add(node.title.as_bytes());
-        add(node.kind.as_bytes());
-        add(node.href.as_bytes());
-        add(&[u8::from(node.is_center)]);
+        key.text(&node.title)
+            .text(&node.kind)
+            .text(&node.href)
+            .number(u64::from(node.is_center));
     }
     for edge in edges {
-        add(&(edge.from as u64).to_le_bytes());
-        add(&(edge.to as u64).to_le_bytes());
-        add(edge.label.as_bytes());
+        key.number(edge.from as u64)
+            .number(edge.to as u64)
+            .text(&edge.label);
     }
-    hasher.digest()
+    key.finish()
 }
 
 /// The hash of everything [`body_to_html`] reads for entry `index`: the file's text (by its
@@ -354,26 +351,22 @@ fn body_key(
     raw_html: RawHtml,
     highlight_limit: usize,
 ) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    add(&graph.entries[index].source.fingerprint.to_le_bytes());
-    add(root.as_bytes());
-    add(&[u8::from(raw_html == RawHtml::Trust)]);
-    add(&(highlight_limit as u64).to_le_bytes());
+    let mut key = Key::new();
+    key.number(graph.entries[index].source.fingerprint)
+        .text(root)
+        .number(u64::from(raw_html == RawHtml::Trust))
+        .number(highlight_limit as u64);
     for link in graph.body_links[index].iter() {
         let target = &graph.entries[link.target];
-        add(&(link.body_offset as u64).to_le_bytes());
-        add(link.anchor.as_deref().unwrap_or("\0").as_bytes());
-        add(target.url_path.as_bytes());
-        add(target.title.as_bytes());
+        key.number(link.body_offset as u64)
+            .text(link.anchor.as_deref().unwrap_or("\0"))
+            .text(&target.url_path)
+            .text(&target.title);
     }
     for heading in graph.headings[index].iter() {
-        add(heading.id.as_bytes());
+        key.text(&heading.id);
     }
-    hasher.digest()
+    key.finish()
 }
 
 /// The relative URL of the index listing entries of `kind` (comparisons have their own; the

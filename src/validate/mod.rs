@@ -213,21 +213,15 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// See [`Validator::inputs_key`]. Each part is hashed with its length, so no two different
-/// sequences of parts give the same bytes.
+/// See [`Validator::inputs_key`].
 fn validation_inputs_key(index_files: &[ParsedFile], config: &Config, include_drafts: bool) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut add = |bytes: &[u8]| {
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    add(format!("{config:?}").as_bytes());
-    add(&[u8::from(include_drafts)]);
+    let mut key = crate::key::Key::new();
+    key.text(&format!("{config:?}"))
+        .number(u64::from(include_drafts));
     for file in index_files {
-        add(file.source.path.as_bytes());
-        add(file.source.text.as_bytes());
+        key.text(&file.source.path).text(&file.source.text);
     }
-    hasher.digest()
+    key.finish()
 }
 
 /// The error for the files of a folder that declares no kind, at the first of them.
