@@ -504,11 +504,12 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     };
     let output_warning =
         |note: &String| Diagnostic::warning(shown_output.display().to_string(), note.clone());
-    outcome
-        .diagnostics
-        .extend(folder.notes().iter().map(output_warning));
+    // Warnings about this build's output folder and cache, not about the content: they are
+    // reported once, by the build that met them, and not counted in the summary a build with
+    // nothing changed repeats (that count is what `lode check` lists).
+    let mut this_build_only: Vec<Diagnostic> = folder.notes().iter().map(output_warning).collect();
     let (cache, _cache_lock) = if options.use_cache {
-        open_locked_cache(options, &files, &config, &output, &mut outcome.diagnostics)
+        open_locked_cache(options, &files, &config, &output, &mut this_build_only)
     } else {
         (None, None)
     };
@@ -517,16 +518,18 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
     {
         outcome.entry_count = summary.entries as usize;
         outcome.nothing_changed = Some(summary.warnings as usize);
+        outcome.diagnostics.extend(this_build_only);
         return Ok(outcome);
     }
     let analysis = analyse_counted(&files, options, config, &mut outcome);
     if outcome.has_errors() {
+        outcome.diagnostics.extend(this_build_only);
         sort_diagnostics(&mut outcome.diagnostics);
         return Ok(outcome);
     }
     let staging = outcome.timings.time("stage", || folder.stage())?;
     let page_cache = cache.map(|cache| {
-        outcome.diagnostics.extend(cache.warning);
+        this_build_only.extend(cache.warning);
         let fingerprint = site_fingerprint(&analysis, &files);
         (
             build_cache::PageCache::on_disk(cache.previous, fingerprint),
@@ -543,9 +546,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         staging.abandon();
     } else {
         let report = outcome.timings.time("write", || staging.commit())?;
-        outcome
-            .diagnostics
-            .extend(report.notes.iter().map(output_warning));
+        this_build_only.extend(report.notes.iter().map(output_warning));
         outcome.written = Some(report);
         if let Some((cache, inputs)) = page_cache {
             let summary = build_cache::BuildSummary {
@@ -555,13 +556,14 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
             };
             let path = build_cache::pages_path(&options.root);
             if let Err(error) = build_cache::store(&path, &summary, &cache.into_current()) {
-                outcome.diagnostics.push(Diagnostic::warning(
+                this_build_only.push(Diagnostic::warning(
                     build_cache::CACHE_FOLDER,
                     format!("cannot write the build cache: {error}"),
                 ));
             }
         }
     }
+    outcome.diagnostics.extend(this_build_only);
     sort_diagnostics(&mut outcome.diagnostics);
     Ok(outcome)
 }

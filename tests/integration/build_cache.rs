@@ -149,3 +149,31 @@ fn a_corrupt_truncated_or_foreign_cache_is_a_warning_and_a_full_build() {
 fn count_warnings(outcome: &Outcome) -> usize {
     lode::diagnostics::count(&outcome.diagnostics).1
 }
+
+/// Regression: the summary a nothing-changed build repeats counted the write stage's one-time
+/// notes (here: an empty marker from an older lode), so it said `lode check` lists a warning
+/// that check does not have.
+#[test]
+fn nothing_changed_counts_only_the_warnings_lode_check_lists() {
+    let root = copy_of_fixture("pages");
+    let output = root.path().join("public");
+    std::fs::create_dir_all(&output).expect("folder");
+    std::fs::write(output.join(lode::write::MARKER_FILE), "").expect("an empty marker");
+    std::fs::write(output.join("CNAME"), "atlas.example\n").expect("a file of mine");
+    let first = build(root.path(), true, "public");
+    assert!(
+        first
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.message.contains("lists no files")),
+        "the first build notes the old marker: {:?}",
+        first.diagnostics
+    );
+    let checked = site::check(&BuildOptions {
+        root: root.path().to_path_buf(),
+        ..BuildOptions::default()
+    })
+    .expect("checks");
+    let again = build(root.path(), true, "public");
+    assert_eq!(again.nothing_changed, Some(count_warnings(&checked)));
+}
