@@ -3,7 +3,7 @@
 //! Unknown keys and wrong types are errors with line and column (serde's `deny_unknown_fields`
 //! plus serde_yaml's error locations), reported as ordinary [`Diagnostic`]s.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Code, Diagnostic, Position};
 use serde::Deserialize;
 
 /// The configuration file's name.
@@ -75,6 +75,7 @@ impl Config {
         }
         let mut config: Config = serde_yaml::from_str(text).map_err(|error| {
             let mut diagnostic = Diagnostic::error(
+                Code::InvalidConfig,
                 CONFIG_FILE_NAME,
                 format!(
                     "invalid configuration: {}",

@@ -5,6 +5,10 @@
 //! the way rustc does (`path:line:column`, the offending line with a marker, a help line) without
 //! going back to the file system.
 
+pub mod codes;
+
+pub use codes::Code;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
@@ -48,6 +52,8 @@ pub const CLIPPED_LINE_CHARS: usize = 120;
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// The stable code (`L0401`), documented in `docs/errors.md`.
+    pub code: Code,
     /// Path of the file, relative to the knowledge base root, with `/` separators.
     pub path: String,
     /// Where in the file; `None` when the problem is about the file as a whole.
@@ -66,18 +72,24 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error about `path` at no particular position; add one with [`Diagnostic::at`].
-    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, path, message)
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, path, message)
     }
 
     /// A warning about `path`; add a position with [`Diagnostic::at`].
-    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, path, message)
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, path, message)
     }
 
-    fn new(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        code: Code,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
+            code,
             path: path.into(),
             position: None,
             source_line: None,
@@ -171,7 +183,9 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(self.message.as_str());
+        let title = level
+            .primary_title(self.message.as_str())
+            .id(self.code.as_str());
         let mut groups: Vec<Group> = Vec::new();
         match (&self.source_line, self.position) {
             (Some(line), Some(position)) => {
@@ -292,13 +306,20 @@ mod tests {
     #[test]
     fn render_shows_path_line_column_marker_and_help() {
         let text = "---\ntitle: Russia\nreserve: 3 Mt\n---\n";
-        let diagnostic = Diagnostic::error("countries/russia.md", "unknown field `reserve`")
-            .at(text, Position { line: 3, column: 1 })
-            .span(7)
-            .label("not a field of `country`")
-            .help("did you mean `reserves`?");
+        let diagnostic = Diagnostic::error(
+            Code::UnknownField,
+            "countries/russia.md",
+            "unknown field `reserve`",
+        )
+        .at(text, Position { line: 3, column: 1 })
+        .span(7)
+        .label("not a field of `country`")
+        .help("did you mean `reserves`?");
         let out = diagnostic.render(false);
-        assert!(out.contains("error: unknown field `reserve`"), "{out}");
+        assert!(
+            out.contains("error[L0401]: unknown field `reserve`"),
+            "{out}"
+        );
         assert!(out.contains("countries/russia.md:3:1"), "{out}");
         assert!(out.contains("reserve: 3 Mt"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");

@@ -13,7 +13,7 @@
 //! target, with every link resolved, lies inside the root; any other is refused with an error
 //! naming the link, and its target is never opened.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{BodySource, FoundFile, SourceFile, SourceText, held_or_fetched_again};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -103,7 +103,11 @@ impl KnowledgeBaseFiles for DiskFiles {
 
     fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
         let bytes = std::fs::read(self.root.join(&found.path)).map_err(|error| {
-            Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
+            Diagnostic::error(
+                Code::FileUnreadable,
+                found.path.clone(),
+                format!("cannot read the file: {error}"),
+            )
         })?;
         SourceFile::from_bytes(found, bytes)
     }
@@ -191,7 +195,11 @@ impl KnowledgeBaseFiles for HeldDiskFiles {
 
     fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
         let bytes = self.held_bytes(&found.path).map_err(|error| {
-            Diagnostic::error(found.path.clone(), format!("cannot read the file: {error}"))
+            Diagnostic::error(
+                Code::FileUnreadable,
+                found.path.clone(),
+                format!("cannot read the file: {error}"),
+            )
         })?;
         SourceFile::from_bytes(found, bytes.to_vec())
     }
@@ -258,7 +266,12 @@ fn discover(root: &Path, inside: &Path, content_dir: &str) -> Discovered {
 /// The error for a knowledge base without its content folder (`shown` is where it was looked
 /// for).
 fn no_content_folder(content_dir: &str, shown: &dyn std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(content_dir, "the content folder does not exist").help(format!(
+    Diagnostic::error(
+        Code::ContentFolderMissing,
+        content_dir,
+        "the content folder does not exist",
+    )
+    .help(format!(
         "create `{shown}` with an `_index.md`, or run `lode init DIR` for a new knowledge base"
     ))
 }
@@ -353,7 +366,11 @@ impl KnowledgeBaseFiles for MemoryFiles {
 
     fn read_source(&self, found: &FoundFile) -> Result<SourceFile, Diagnostic> {
         let bytes = self.get(&found.path).ok_or_else(|| {
-            Diagnostic::error(found.path.clone(), "cannot read the file: it is not there")
+            Diagnostic::error(
+                Code::FileChangedDuringBuild,
+                found.path.clone(),
+                "cannot read the file: it is not there",
+            )
         })?;
         SourceFile::from_bytes(found, bytes.to_vec())
     }
@@ -401,6 +418,7 @@ fn read_theme_folder(
                 bytes,
             }),
             Err(error) => diagnostics.push(Diagnostic::error(
+                Code::FileUnreadable,
                 join_display(folder, &relative),
                 format!("cannot read the file: {error}"),
             )),
@@ -462,6 +480,7 @@ impl Walk<'_> {
             Ok(resolved) => resolved,
             Err(error) => {
                 self.diagnostics.push(Diagnostic::error(
+                    Code::FileUnreadable,
                     folder,
                     format!("cannot read the folder: {error}"),
                 ));
@@ -470,7 +489,7 @@ impl Walk<'_> {
         };
         if !resolved.starts_with(self.inside) {
             self.diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::error(Code::OutsideKnowledgeBase,
                     folder,
                     "this folder lies outside the knowledge base: not read",
                 )
@@ -511,8 +530,11 @@ impl Walk<'_> {
                         .path()
                         .map(|p| display_relative(self.root, p))
                         .unwrap_or_default();
-                    self.diagnostics
-                        .push(Diagnostic::error(path, format!("cannot read: {error}")));
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::FileUnreadable,
+                        path,
+                        format!("cannot read: {error}"),
+                    ));
                     continue;
                 }
             };
@@ -541,7 +563,7 @@ impl Walk<'_> {
             Ok(LinkTarget::Inside(target)) => target,
             Ok(LinkTarget::Outside(target)) => {
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::error(Code::OutsideKnowledgeBase,
                         shown,
                         "symbolic link to outside the knowledge base: not read",
                     )
@@ -555,8 +577,12 @@ impl Walk<'_> {
             Ok(LinkTarget::NotALink) => return,
             Err(error) => {
                 self.diagnostics.push(
-                    Diagnostic::warning(shown, "broken symbolic link skipped")
-                        .help(format!("its target cannot be read: {error}")),
+                    Diagnostic::warning(
+                        Code::BrokenSymbolicLink,
+                        shown,
+                        "broken symbolic link skipped",
+                    )
+                    .help(format!("its target cannot be read: {error}")),
                 );
                 return;
             }
@@ -564,7 +590,12 @@ impl Walk<'_> {
         if target.is_dir() {
             if followed.iter().any(|walked| walked.starts_with(&target)) {
                 self.diagnostics.push(
-                    Diagnostic::error(shown, "symbolic link loop: not followed").help(format!(
+                    Diagnostic::error(
+                        Code::SymbolicLinkLoop,
+                        shown,
+                        "symbolic link loop: not followed",
+                    )
+                    .help(format!(
                         "it points to `{}`, a folder that holds the link itself",
                         target.display()
                     )),

@@ -5,7 +5,7 @@
 //! use memory out of proportion to the file. Going over a limit is a positioned error naming
 //! the setting (`limits.<name>`), except for a highlighted code block, which is shown plain.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Code, Diagnostic, Position};
 use crate::source::SourceText;
 use serde::Deserialize;
 
@@ -57,6 +57,7 @@ pub fn check_entry_file_size(path: &str, text: &str, limits: &Limits) -> Result<
         .map_or(0, |newline| newline + 1);
     let line = text[..line_start].matches('\n').count() + 1;
     let diagnostic = Diagnostic::error(
+        Code::FileTooLarge,
         path,
         format!(
             "the file is {} bytes, larger than the limit of {limit} bytes",
@@ -90,6 +91,7 @@ pub fn oversized_code_blocks(source: &SourceText, limit: usize) -> Vec<Diagnosti
                     && length > limit
                 {
                     let warning = Diagnostic::warning(
+                        Code::CodeBlockTooLong,
                         source.path.clone(),
                         format!(
                             "this code block is {length} bytes, larger than the limit of {limit} \

@@ -5,7 +5,7 @@
 //! [`serde_yaml::Value`]; positions of values are not stored but recovered on demand, only when a
 //! diagnostic needs one (see [`crate::yaml_position`]), which keeps the common path fast.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Code, Diagnostic, Position};
 use crate::limits::Limits;
 use crate::source::{SourceFile, SourceText, strip_byte_order_mark};
 use std::sync::Arc;
@@ -57,7 +57,7 @@ pub fn parse_file_within(source: SourceFile, limits: &Limits) -> Result<ParsedFi
         } else {
             "start the file with a front matter block:\n---\ntitle: The title\n---"
         };
-        return Err(Diagnostic::error(path, message)
+        return Err(Diagnostic::error(Code::NoFrontMatter, path, message)
             .at(&text, Position { line: 1, column: 1 })
             .label("front matter expected here")
             .help(help));
@@ -90,6 +90,7 @@ fn check_yaml_depth(
         return Ok(());
     };
     let diagnostic = Diagnostic::error(
+        Code::FrontMatterTooDeep,
         source.path.clone(),
         format!(
             "the front matter nests lists and mappings more than {} levels deep",
@@ -211,7 +212,7 @@ fn read_front_matter_yaml(source: &SourceText) -> Result<serde_yaml::Mapping, Di
             crate::config::strip_location(&error.to_string())
         );
         let (label, help) = yaml_error_label_and_help(&message);
-        let diagnostic = Diagnostic::error(source.path.clone(), message)
+        let diagnostic = Diagnostic::error(Code::InvalidYaml, source.path.clone(), message)
             .label(label)
             .help(help);
         match yaml_error_position(yaml, &error) {
@@ -224,6 +225,7 @@ fn read_front_matter_yaml(source: &SourceText) -> Result<serde_yaml::Mapping, Di
         serde_yaml::Value::Null => Ok(serde_yaml::Mapping::new()),
         _ => Err(source.diagnostic_at_yaml(
             Diagnostic::error(
+                Code::FrontMatterNotMapping,
                 source.path.clone(),
                 "the front matter must be a list of `key: value` lines",
             )

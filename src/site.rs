@@ -6,7 +6,7 @@
 use crate::build_cache;
 use crate::config::Config;
 use crate::derive::{self, Derived};
-use crate::diagnostics::{Diagnostic, sort_diagnostics};
+use crate::diagnostics::{Code, Diagnostic, sort_diagnostics};
 use crate::discover::{Discovered, DiskFiles, KnowledgeBaseFiles};
 use crate::link::{self, Graph};
 use crate::model::Entry;
@@ -502,8 +502,13 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
         output: Some(shown_output.clone()),
         ..Outcome::default()
     };
-    let output_warning =
-        |note: &String| Diagnostic::warning(shown_output.display().to_string(), note.clone());
+    let output_warning = |note: &String| {
+        Diagnostic::warning(
+            Code::OutputNote,
+            shown_output.display().to_string(),
+            note.clone(),
+        )
+    };
     // Warnings about this build's output folder and cache, not about the content: they are
     // reported once, by the build that met them, and not counted in the summary a build with
     // nothing changed repeats (that count is what `lode check` lists).
@@ -557,6 +562,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, SetupError> {
             let path = build_cache::pages_path(&options.root);
             if let Err(error) = build_cache::store(&path, &summary, &cache.into_current()) {
                 this_build_only.push(Diagnostic::warning(
+                    Code::BuildCache,
                     build_cache::CACHE_FOLDER,
                     format!("cannot write the build cache: {error}"),
                 ));
@@ -597,7 +603,7 @@ fn open_locked_cache(
         ),
         Err(problem) => {
             diagnostics.push(
-                Diagnostic::warning(build_cache::CACHE_FOLDER, problem)
+                Diagnostic::warning(Code::BuildCache, build_cache::CACHE_FOLDER, problem)
                     .help("this build renders every page and does not update the cache"),
             );
             (None, None)
@@ -627,6 +633,7 @@ fn open_build_cache(
     let (loaded, problem) = build_cache::load(&build_cache::pages_path(&options.root));
     let warning = problem.map(|problem| {
         Diagnostic::warning(
+            Code::BuildCache,
             build_cache::CACHE_FOLDER,
             format!("build cache unreadable, rebuilding: {problem}"),
         )

@@ -8,7 +8,7 @@
 //! disk ([`crate::discover::DiskFiles`]) and memory ([`crate::discover::MemoryFiles`]) follow
 //! the same rules.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Code, Diagnostic, Position};
 use std::borrow::Cow;
 
 /// A markdown file found under the content folder, not read yet: the read+parse+validate pass
@@ -71,7 +71,7 @@ fn not_utf8_error(path: &str, bytes: &[u8], error: std::str::Utf8Error) -> Diagn
         .position(|&byte| byte == b'\n')
         .map_or(bytes.len(), |newline| valid_up_to + newline);
     let line_text = String::from_utf8_lossy(&bytes[line_start..line_end]);
-    Diagnostic::error(path, "the file is not valid UTF-8 text")
+    Diagnostic::error(Code::NotUtf8, path, "the file is not valid UTF-8 text")
         .at_clipped(&line_text, Position { line: 1, column })
         .at_line_number(line)
         .label("not UTF-8")
@@ -203,6 +203,7 @@ pub fn held_or_fetched_again<'s>(
     }
     let changed = || {
         Diagnostic::error(
+            Code::FileChangedDuringBuild,
             source.path.clone(),
             "the file changed while the site was being built",
         )
@@ -210,6 +211,7 @@ pub fn held_or_fetched_again<'s>(
     };
     let bytes = fetch_again().map_err(|error| {
         Diagnostic::error(
+            Code::FileChangedDuringBuild,
             source.path.clone(),
             format!("cannot read the file again: {error}"),
         )

@@ -4,7 +4,7 @@
 //! [`CheckedComparison`], the only thing build reads.
 
 use super::ComparisonColumn;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::link::Graph;
 use crate::model::{ComparisonSpec, Entry};
 use crate::quantity::Dimension;
@@ -147,7 +147,11 @@ fn compare_path(name: &str, item: Option<usize>) -> Vec<PathSegment> {
 /// `compare.kind` names no kind.
 fn unknown_kind(graph: &Graph, entry: &Entry, kind: &str) -> Diagnostic {
     let known = graph.schemas.kinds.keys().map(String::as_str);
-    let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("unknown kind `{kind}`"));
+    let diagnostic = Diagnostic::error(
+        Code::CompareUnknownKind,
+        entry.source.path.clone(),
+        format!("unknown kind `{kind}`"),
+    );
     let diagnostic = match did_you_mean(kind, known.clone()) {
         Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
         None => diagnostic.help(format!(
@@ -195,7 +199,7 @@ fn column(
             .iter()
             .map(|dimension| dimension.name())
             .collect();
-        let diagnostic = Diagnostic::error(
+        let diagnostic = Diagnostic::error(Code::CompareMixedDimensions,
             entry.source.path.clone(),
             format!(
                 "the column `{field}` mixes units of different dimensions ({})",
@@ -228,6 +232,7 @@ fn unknown_field(
         .collect();
     let kinds: Vec<&str> = row_kinds.iter().copied().collect();
     let diagnostic = Diagnostic::error(
+        Code::CompareUnknownField,
         entry.source.path.clone(),
         format!(
             "unknown field `{field}` for a comparison of {}",
@@ -256,11 +261,13 @@ fn chart_problem(
     let diagnostic = match columns.iter().find(|column| column.field == chart) {
         Some(column) if column.numeric => return None,
         Some(_) => Diagnostic::error(
+            Code::CompareChart,
             entry.source.path.clone(),
             format!("cannot chart `{chart}`: it is not a numeric field"),
         )
         .help("charts take `number` or `quantity` fields"),
         None if !spec.fields.iter().any(|field| field == chart) => Diagnostic::error(
+            Code::CompareChart,
             entry.source.path.clone(),
             format!("`{chart}` is charted but not among `fields`"),
         )

@@ -4,7 +4,7 @@
 
 use super::ComparisonTable;
 use super::view::{cell_text, column_heading};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::link::Graph;
 use crate::render::PageSink;
 use crate::text::spreadsheet_cell;
@@ -19,7 +19,9 @@ pub fn write_comparison_data(
     let entry = &graph.entries[table.entry];
     let csv_path = format!("{}table.csv", entry.url_path);
     let json_path = format!("{}table.json", entry.url_path);
-    let csv_error = |error: csv::Error| Diagnostic::error(csv_path.clone(), error.to_string());
+    let csv_error = |error: csv::Error| {
+        Diagnostic::error(Code::OutputFailed, csv_path.clone(), error.to_string())
+    };
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["id".to_string(), "title".to_string()];
     header.extend(table.columns.iter().map(column_heading));
@@ -62,9 +64,9 @@ pub fn write_comparison_data(
             .map_err(csv_error)?;
         rows_json.push(json!({"id": row_entry.id, "title": row_entry.title, "cells": cells_json}));
     }
-    let csv_bytes = writer
-        .into_inner()
-        .map_err(|error| Diagnostic::error(csv_path.clone(), error.to_string()))?;
+    let csv_bytes = writer.into_inner().map_err(|error| {
+        Diagnostic::error(Code::OutputFailed, csv_path.clone(), error.to_string())
+    })?;
     put(sink, &csv_path, &csv_bytes)?;
     let columns: Vec<serde_json::Value> = table
         .columns
@@ -72,12 +74,13 @@ pub fn write_comparison_data(
         .map(|column| json!({"field": column.field, "label": column.label, "unit": column.unit}))
         .collect();
     let document = json!({"title": entry.title, "columns": columns, "rows": rows_json});
-    let json_bytes = serde_json::to_vec(&document)
-        .map_err(|error| Diagnostic::error(json_path.clone(), error.to_string()))?;
+    let json_bytes = serde_json::to_vec(&document).map_err(|error| {
+        Diagnostic::error(Code::OutputFailed, json_path.clone(), error.to_string())
+    })?;
     put(sink, &json_path, &crate::text::html_safe_json(&json_bytes))
 }
 
 fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     sink.put(path, bytes)
-        .map_err(|error| Diagnostic::error(path.to_string(), error))
+        .map_err(|error| Diagnostic::error(Code::OutputFailed, path.to_string(), error))
 }

@@ -8,7 +8,7 @@
 
 use super::mentions::{MentionMatcher, unlinked_mentions};
 use super::{BodyLink, Edge, Heading, LinkingFile, Relation, Resolver};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::parse::{HeadingIds, markdown_options};
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use std::collections::BTreeSet;
@@ -251,6 +251,7 @@ pub(super) fn unsafe_address_errors<'a>(
     scan.unsafe_addresses.iter().map(move |address| {
         let scheme = &address.scheme;
         let diagnostic = Diagnostic::error(
+            Code::UnsafeLink,
             source.path.clone(),
             format!("{} with a `{scheme}:` address is not allowed", address.what),
         )
@@ -434,7 +435,8 @@ impl Resolver<'_> {
             Err(diagnostic_parts) => {
                 let (message, help) = diagnostic_parts;
                 let mut diagnostic =
-                    Diagnostic::error(source.path.clone(), message).label("unknown link target");
+                    Diagnostic::error(Code::UnknownLinkTarget, source.path.clone(), message)
+                        .label("unknown link target");
                 if let Some(help) = help {
                     diagnostic = diagnostic.help(help);
                 }
@@ -470,6 +472,7 @@ impl Resolver<'_> {
                             )
                         };
                         let diagnostic = Diagnostic::error(
+                            Code::UnknownHeading,
                             source.path.clone(),
                             format!("`{}` has no heading `#{anchor}`", self.entries[target].id),
                         )

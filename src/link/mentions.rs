@@ -3,7 +3,7 @@
 
 use super::body::BodyScan;
 use super::{BodyLink, NameIndex};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -89,7 +89,7 @@ pub(super) fn matcher_or_warning<E: std::fmt::Display>(
         Ok(matcher) => Some(matcher),
         Err(error) => {
             diagnostics.push(
-                Diagnostic::warning(
+                Diagnostic::warning(Code::MentionsNotChecked,
                     content_folder,
                     format!("unlinked mentions were not checked: the search for titles and aliases cannot be built ({error})"),
                 )
@@ -145,6 +145,7 @@ pub(super) fn unlinked_mentions(
         .map(|(target, (offset, length))| {
             let target_entry = &entries[target];
             let diagnostic = Diagnostic::warning(
+                Code::UnlinkedMention,
                 entry.source.path.clone(),
                 format!("unlinked mention of `{}`", target_entry.title),
             )

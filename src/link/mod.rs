@@ -11,7 +11,7 @@ mod mentions;
 
 pub use body::markdown_to_plain;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::key::Key;
 use crate::model::{Entry, Reference, Value};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
@@ -436,6 +436,7 @@ fn index_ids(
         if let Some(&first) = by_id.get(&entry.id) {
             let first: &Entry = &kept[first];
             let diagnostic = Diagnostic::error(
+                Code::DuplicateId,
                 entry.source.path.clone(),
                 format!("duplicate id `{}`", entry.id),
             )
@@ -624,6 +625,7 @@ impl Resolver<'_> {
     ) -> Option<usize> {
         let Some(&target) = self.by_id.get(&reference.target) else {
             let mut diagnostic = Diagnostic::error(
+                Code::UnknownId,
                 entry.source.path.clone(),
                 format!(
                     "`{}` in `{field}` is not the id of any entry",
@@ -658,7 +660,7 @@ impl Resolver<'_> {
         let target_kind = &self.entries[target].kind;
         if !allowed_kinds.is_empty() && !allowed_kinds.contains(target_kind) {
             let expected = allowed_kinds.join(" or ");
-            let diagnostic = Diagnostic::error(entry.source.path.clone(), format!("`{field}` must point at a {expected}, but `{}` is a {target_kind}", reference.target))
+            let diagnostic = Diagnostic::error(Code::WrongTargetKind, entry.source.path.clone(), format!("`{field}` must point at a {expected}, but `{}` is a {target_kind}", reference.target))
                 .label(format!("a {target_kind}, not a {expected}"))
                 .help(format!("the schema says `to: {}`; name a {expected} here, or widen `to:` in the kind's _index.md", allowed_kinds.join(", ")));
             diagnostics.push(diagnostic_at_path(
@@ -716,6 +718,7 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
         })
         .map(|(entry, _)| {
             Diagnostic::warning(
+                Code::Orphan,
                 entry.source.path.clone(),
                 format!(
                     "`{}` is an orphan: nothing links to it and it links to nothing",

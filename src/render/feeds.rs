@@ -4,13 +4,13 @@
 
 use super::{PageSink, RenderInput};
 use crate::derive::Derived;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::link::Graph;
 use serde::Serialize;
 
 fn put(sink: &dyn PageSink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     sink.put(path, bytes)
-        .map_err(|error| Diagnostic::error(path.to_string(), error))
+        .map_err(|error| Diagnostic::error(Code::OutputFailed, path.to_string(), error))
 }
 
 /// [`put`] for a JSON file: its markup characters escaped ([`crate::text::html_safe_json`]).
@@ -52,7 +52,7 @@ pub fn write_feeds_and_exports(
             sink,
             &path,
             &kind_csv(input.graph, kind, members)
-                .map_err(|error| Diagnostic::error(path.clone(), error))?,
+                .map_err(|error| Diagnostic::error(Code::OutputFailed, path.clone(), error))?,
         )?;
     }
     Ok(())
@@ -70,6 +70,7 @@ fn render_xml<T: Serialize>(
     context.insert(name, data);
     tera.render(template, &context).map_err(|error| {
         Diagnostic::error(
+            Code::RenderFailed,
             format!("templates/{template}"),
             format!("rendering `{template}` failed: {error}"),
         )
@@ -289,8 +290,9 @@ fn graph_export(graph: &Graph) -> Result<Vec<u8>, Diagnostic> {
         relation: edge.relation.name(),
     });
     let mut out = Vec::new();
-    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges)
-        .map_err(|error| Diagnostic::error("data/graph.json", error.to_string()))?;
+    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges).map_err(|error| {
+        Diagnostic::error(Code::OutputFailed, "data/graph.json", error.to_string())
+    })?;
     Ok(out)
 }
 
@@ -441,8 +443,9 @@ pub fn write_graph_json(
         relation: edge.relation.name(),
     });
     let mut out = Vec::new();
-    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges)
-        .map_err(|error| Diagnostic::error(path.to_string(), error.to_string()))?;
+    write_object_of_arrays(&mut out, "nodes", nodes, "edges", edges).map_err(|error| {
+        Diagnostic::error(Code::OutputFailed, path.to_string(), error.to_string())
+    })?;
     put_json(sink, path, &out)
 }
 
@@ -468,8 +471,9 @@ pub fn write_search_index(graph: &Graph, sink: &dyn PageSink) -> Result<(), Diag
         u: &entry.url_path,
     });
     let mut out = vec![b'['];
-    write_items(&mut out, items)
-        .map_err(|error| Diagnostic::error("search-index.json", error.to_string()))?;
+    write_items(&mut out, items).map_err(|error| {
+        Diagnostic::error(Code::OutputFailed, "search-index.json", error.to_string())
+    })?;
     out.push(b']');
     put_json(sink, "search-index.json", &out)
 }

@@ -5,7 +5,7 @@ use super::sanitize::RawHtml;
 use super::views::{EntryLink, entry_link};
 use super::{PageSink, RenderInput, root_prefix};
 use crate::build_cache::Output;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::link::Graph;
 use serde::Serialize;
 
@@ -115,7 +115,7 @@ impl Renderer<'_> {
                 Output::Digest { length, hash } => self.sink.keep_existing(file, *length, *hash),
             };
             // Not kept: the output folder no longer holds that file, so it is rendered.
-            if kept.map_err(|error| Diagnostic::error(file, error))? {
+            if kept.map_err(|error| Diagnostic::error(Code::OutputFailed, file, error))? {
                 cache.reused(file, key, output);
                 return Ok(());
             }
@@ -123,6 +123,7 @@ impl Renderer<'_> {
         (late.fill)(&mut page.page)?;
         let context = tera::Context::from_serialize(&page).map_err(|error| {
             Diagnostic::error(
+                Code::OutputFailed,
                 format!("templates/{}", place.template),
                 format!("cannot build the page data: {error}"),
             )
@@ -132,6 +133,7 @@ impl Renderer<'_> {
             .render(place.template, &context)
             .map_err(|error| {
                 Diagnostic::error(
+                    Code::RenderFailed,
                     format!("templates/{}", place.template),
                     format!("rendering `{}` failed: {error}", place.path),
                 )
@@ -141,7 +143,7 @@ impl Renderer<'_> {
         let put = self
             .sink
             .put_shared(file, bytes.clone())
-            .map_err(|error| Diagnostic::error(file, error));
+            .map_err(|error| Diagnostic::error(Code::OutputFailed, file, error));
         if let Some((cache, Some(key))) = key {
             cache.remember(file, key, bytes);
         }

@@ -3,7 +3,7 @@
 
 use super::{PageSink, RenderInput};
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::discover::ThemeFile;
 use crate::text::escape_xml;
 use std::collections::BTreeMap;
@@ -134,10 +134,15 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
         _ => (None, None),
     };
     let Some((path, text)) = name.and_then(|name| sources.get(name)) else {
-        return Diagnostic::error("templates", format!("a template does not compile: {error}"))
-            .help(help);
+        return Diagnostic::error(
+            Code::TemplateDoesNotCompile,
+            "templates",
+            format!("a template does not compile: {error}"),
+        )
+        .help(help);
     };
     let diagnostic = Diagnostic::error(
+        Code::TemplateDoesNotCompile,
         path.clone(),
         format!("this template does not compile: {error}"),
     )
@@ -172,7 +177,7 @@ pub fn copy_static(input: &RenderInput, sink: &dyn PageSink) -> Vec<Diagnostic> 
         .filter_map(|(path, bytes)| {
             sink.put(&path, &bytes)
                 .err()
-                .map(|error| Diagnostic::error(format!("static/{path}"), error))
+                .map(|error| Diagnostic::error(Code::OutputFailed, format!("static/{path}"), error))
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use super::{
     BUILT_IN_FIELDS, FIELD_TYPE_NAMES, FieldSchema, FieldType, capitalise, scalar_text,
     yaml_key_text,
 };
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::quantity::Dimension;
 use crate::source::SourceText;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -44,6 +44,7 @@ pub(super) fn read_field(
     check_field_name(source, name, diagnostics)?;
     let Yaml::Mapping(spec) = spec else {
         let diagnostic = error_at_value(
+            Code::SchemaValueWrongType,
             source,
             &["fields", name],
             format!("the spec of field `{name}` must be a mapping"),
@@ -66,6 +67,7 @@ pub(super) fn read_field(
     let field_type = read_field_type(source, name, spec, diagnostics)?;
     if REDECLARABLE_BUILT_INS.contains(&name) && field_type != FieldType::Date {
         let diagnostic = error_at_value(
+            Code::InvalidFieldName,
             source,
             &["fields", name, "type"],
             format!("the built-in field `{name}` is a date"),
@@ -100,6 +102,7 @@ fn check_field_name(
 ) -> Option<()> {
     if !is_valid_field_name(name) {
         let diagnostic = error_at_key(
+            Code::InvalidFieldName,
             source,
             &["fields"],
             name,
@@ -110,6 +113,7 @@ fn check_field_name(
     }
     if BUILT_IN_FIELDS.contains(&name) && !REDECLARABLE_BUILT_INS.contains(&name) {
         let diagnostic = error_at_key(
+            Code::InvalidFieldName,
             source,
             &["fields"],
             name,
@@ -134,6 +138,7 @@ fn read_required(
         Some(_) => {
             diagnostics.push(
                 error_at_value(
+                    Code::SchemaValueWrongType,
                     source,
                     &["fields", name, "required"],
                     "`required` must be `true` or `false`",
@@ -157,6 +162,7 @@ fn read_pattern(
         Ok(regex) => Some(regex),
         Err(error) => {
             let diagnostic = error_at_value(
+                Code::InvalidPattern,
                 source,
                 &["fields", name, "pattern"],
                 "the pattern is not a valid regular expression",
@@ -179,6 +185,7 @@ fn check_options_fit_type(
     if inverse.is_some() && field_type.target_kinds().is_none() {
         diagnostics.push(
             error_at_value(
+                Code::OptionNotForType,
                 source,
                 &["fields", name, "inverse"],
                 "`inverse` applies only to `ref` and `refs` fields",
@@ -189,6 +196,7 @@ fn check_options_fit_type(
     if timeline.is_some() && *field_type != FieldType::Date {
         diagnostics.push(
             error_at_value(
+                Code::OptionNotForType,
                 source,
                 &["fields", name, "timeline"],
                 "`timeline` applies only to `date` fields",
@@ -207,6 +215,7 @@ fn read_field_type(
 ) -> Option<FieldType> {
     let Some(type_name) = spec.get("type").and_then(Yaml::as_str) else {
         let diagnostic = error_at_value(
+            Code::UnknownFieldType,
             source,
             &["fields", name],
             format!("field `{name}` has no `type`"),
@@ -231,6 +240,7 @@ fn read_field_type(
         "refs" => FieldType::Refs(read_target_kinds(source, name, spec, diagnostics)?),
         other => {
             let diagnostic = error_at_value(
+                Code::UnknownFieldType,
                 source,
                 &["fields", name, "type"],
                 format!("unknown field type `{other}`"),
@@ -254,6 +264,7 @@ fn read_dimension(
 ) -> Option<Dimension> {
     let Some(dimension_name) = spec.get("dimension").and_then(Yaml::as_str) else {
         let diagnostic = error_at_value(
+            Code::QuantityDimension,
             source,
             &["fields", name, "type"],
             format!("quantity field `{name}` needs a `dimension`"),
@@ -265,6 +276,7 @@ fn read_dimension(
         Some(dimension) => Some(dimension),
         None => {
             let diagnostic = error_at_value(
+                Code::QuantityDimension,
                 source,
                 &["fields", name, "dimension"],
                 format!("unknown dimension `{dimension_name}`"),
@@ -290,6 +302,7 @@ fn read_enum_values(
         values,
         || {
             error_at_value(
+                Code::EnumWithoutValues,
                 source,
                 &["fields", name, "type"],
                 format!("enum field `{name}` needs a list of `values`"),
@@ -316,6 +329,7 @@ fn read_target_kinds(
         kinds,
         || {
             error_at_value(
+                Code::ReferenceTarget,
                 source,
                 &["fields", name, "type"],
                 format!("field `{name}` needs `to:`, the kind(s) it points at"),
@@ -352,6 +366,7 @@ fn string_option(
         Some(text) => Some(text),
         None => {
             let diagnostic = error_at_value(
+                Code::SchemaValueWrongType,
                 source,
                 &["fields", field, key],
                 format!("`{key}` must be text"),

@@ -2,12 +2,13 @@
 //! parent that exists. Positions come from [`crate::yaml_position::locate`], computed only when
 //! a diagnostic needs one.
 
-use crate::diagnostics::{Diagnostic, Position, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Position, did_you_mean};
 use crate::source::SourceText;
 use crate::yaml_position::{PathSegment, locate};
 
 /// An error pointing at the value at `path` in the front matter (or at line 1 if not found).
 pub fn error_at_value(
+    code: Code,
     source: &SourceText,
     path: &[&str],
     message: impl Into<String>,
@@ -16,17 +17,18 @@ pub fn error_at_value(
         .iter()
         .map(|key| PathSegment::Key(key.to_string()))
         .collect();
-    error_at_path(source, &segments, message)
+    error_at_path(code, source, &segments, message)
 }
 
 /// An error pointing at the node at `path` (keys and indexes) in the front matter.
 pub fn error_at_path(
+    code: Code,
     source: &SourceText,
     path: &[PathSegment],
     message: impl Into<String>,
 ) -> Diagnostic {
     diagnostic_at_path(
-        Diagnostic::error(source.path.clone(), message),
+        Diagnostic::error(code, source.path.clone(), message),
         source,
         path,
     )
@@ -61,6 +63,7 @@ pub fn diagnostic_at_path(
 
 /// An error pointing at the key `name` of the mapping at `parent`.
 pub fn error_at_key(
+    code: Code,
     source: &SourceText,
     parent: &[&str],
     name: &str,
@@ -71,7 +74,7 @@ pub fn error_at_key(
         .map(|key| PathSegment::Key(key.to_string()))
         .collect();
     segments.push(PathSegment::KeyName(name.to_string()));
-    error_at_path(source, &segments, message)
+    error_at_path(code, source, &segments, message)
 }
 
 /// "unknown key `name` in …", at the key, with a "did you mean" among `known` or their list.
@@ -83,6 +86,7 @@ pub(super) fn unknown_key(
     what: &str,
 ) -> Diagnostic {
     let diagnostic = error_at_key(
+        Code::UnknownSchemaKey,
         source,
         parent,
         name,

@@ -8,7 +8,7 @@ use super::{
     COMPARISON_FOLDER, COMPARISON_KIND, KindSchema, PAGE_KIND, SITE_FOLDERS, Schemas, capitalise,
     is_valid_id, scalar_text, yaml_key_text,
 };
-use crate::diagnostics::{Diagnostic, Position, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Position, did_you_mean};
 use crate::parse::ParsedFile;
 use crate::source::SourceText;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -41,6 +41,7 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
         if let Some(existing) = schemas.kinds.get(&kind.kind) {
             diagnostics.push(
                 error_at_value(
+                    Code::KindDeclaredTwice,
                     &file.source,
                     &["kind"],
                     format!("the kind `{}` is declared twice", kind.kind),
@@ -72,6 +73,7 @@ pub fn folder_of_index(content_path: &str) -> Option<&str> {
 /// file system (macOS, Windows), where one's pages would overwrite the other's.
 fn folder_not_an_id(source: &SourceText, folder: &str) -> Diagnostic {
     Diagnostic::error(
+        Code::FolderNameNotAKind,
         source.path.clone(),
         format!("the folder name `{folder}` is not a valid kind folder"),
     )
@@ -87,6 +89,7 @@ fn folder_not_an_id(source: &SourceText, folder: &str) -> Diagnostic {
 /// A kind folder named like a site page (`timeline/`) would take that page's address.
 fn folder_at_a_site_page(source: &SourceText, folder: &str) -> Diagnostic {
     error_at_value(
+        Code::FolderTakesSitePage,
         source,
         &["kind"],
         format!("the folder `{folder}` would take the address of the site's own `{folder}/` page"),
@@ -135,6 +138,7 @@ fn read_kind(
         }
         Some(_) => diagnostics.push(
             error_at_value(
+                Code::SchemaValueWrongType,
                 source,
                 &["fields"],
                 "`fields` must be a mapping of field names to their specs",
@@ -163,6 +167,7 @@ fn read_kind_name<'f>(
 ) -> Option<&'f str> {
     let Some(kind_name) = front.get("kind").and_then(Yaml::as_str) else {
         let diagnostic = Diagnostic::error(
+            Code::IndexWithoutKind,
             source.path.clone(),
             format!("the folder `{folder}` has an `_index.md` without a `kind`"),
         )
@@ -178,6 +183,7 @@ fn read_kind_name<'f>(
     if !is_valid_id(kind_name) {
         diagnostics.push(
             error_at_value(
+                Code::InvalidKindName,
                 source,
                 &["kind"],
                 format!("`{kind_name}` is not a valid kind name"),
@@ -189,6 +195,7 @@ fn read_kind_name<'f>(
     if kind_name == COMPARISON_KIND || kind_name == PAGE_KIND {
         diagnostics.push(
             error_at_value(
+                Code::BuiltInKind,
                 source,
                 &["kind"],
                 format!("`{kind_name}` is a built-in kind"),
@@ -214,8 +221,13 @@ fn kind_text(
         Some(text) => Some(text),
         None => {
             diagnostics.push(
-                error_at_value(source, &[key], format!("`{key}` must be text"))
-                    .help(format!("write `{key}: some text`")),
+                error_at_value(
+                    Code::SchemaValueWrongType,
+                    source,
+                    &[key],
+                    format!("`{key}` must be text"),
+                )
+                .help(format!("write `{key}: some text`")),
             );
             None
         }
@@ -237,6 +249,7 @@ fn check_reference_targets(schemas: &Schemas, diagnostics: &mut Vec<Diagnostic>)
                     continue;
                 }
                 let mut diagnostic = error_at_value(
+                    Code::ReferenceTarget,
                     &kind.source,
                     &["fields", &field.name, "to"],
                     format!(

@@ -3,7 +3,7 @@
 //! every key of the front matter is a known field.
 
 use super::{EntryKind, EntryValidation, key, url_path_for};
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::{Code, did_you_mean};
 use crate::edtf::Edtf;
 use crate::model::Reference;
 use crate::schema::{
@@ -40,6 +40,7 @@ impl EntryValidation<'_> {
             let kind_name = kind.name;
             let diagnostic = self
                 .error_at(
+                    Code::UnknownField,
                     &[PathSegment::KeyName(name.clone())],
                     format!("unknown field `{name}`"),
                 )
@@ -59,7 +60,7 @@ impl EntryValidation<'_> {
     pub(super) fn title(&mut self, front: &Mapping) -> Option<String> {
         let Some(value) = front.get("title") else {
             let diagnostic = self
-                .error_at_first_line("missing `title`")
+                .error_at_first_line(Code::MissingTitle, "missing `title`")
                 .label("every entry needs a title")
                 .help("add `title: The title` to the front matter");
             return self.reject(diagnostic);
@@ -77,7 +78,11 @@ impl EntryValidation<'_> {
             }
             None => {
                 let diagnostic = self
-                    .error_at(&[key("title")], "`title` must be non-empty text")
+                    .error_at(
+                        Code::MissingTitle,
+                        &[key("title")],
+                        "`title` must be non-empty text",
+                    )
                     .help("write `title: The title`");
                 self.reject(diagnostic)
             }
@@ -86,11 +91,16 @@ impl EntryValidation<'_> {
 
     /// An error at the `id:` value when the front matter sets one; otherwise the id comes
     /// from the file name, and the error points at the file's first line.
-    fn error_at_id(&self, front: &Mapping, message: String) -> crate::diagnostics::Diagnostic {
+    fn error_at_id(
+        &self,
+        code: Code,
+        front: &Mapping,
+        message: String,
+    ) -> crate::diagnostics::Diagnostic {
         if front.contains_key("id") {
-            self.error_at(&[key("id")], message)
+            self.error_at(code, &[key("id")], message)
         } else {
-            self.error_at_first_line(message)
+            self.error_at_first_line(code, message)
         }
     }
 
@@ -120,7 +130,7 @@ impl EntryValidation<'_> {
         } else {
             format!("the file name `{id}` is not a valid id")
         };
-        let diagnostic = self.error_at_id(front, message).help(format!(
+        let diagnostic = self.error_at_id(Code::InvalidId, front, message).help(format!(
             "ids use lowercase letters, digits and `-`: rename the file or set `id: {suggestion}`"
         ));
         self.reject(diagnostic)
@@ -154,7 +164,7 @@ impl EntryValidation<'_> {
         let message =
             format!("the entry `{id}` would have the address `{address}`, which is {taken_by}");
         let diagnostic = self
-            .error_at_id(front, message)
+            .error_at_id(Code::AddressTaken, front, message)
             .label("this address is taken")
             .help("rename the file or set another `id:`");
         self.reject(diagnostic)
@@ -167,7 +177,11 @@ impl EntryValidation<'_> {
             Some(text) => Some(text),
             None => {
                 let diagnostic = self
-                    .error_at(&[key(name)], format!("`{name}` must be text"))
+                    .error_at(
+                        Code::WrongType,
+                        &[key(name)],
+                        format!("`{name}` must be text"),
+                    )
                     .help(format!("write `{name}: some text`"));
                 self.reject(diagnostic)
             }
@@ -192,6 +206,7 @@ impl EntryValidation<'_> {
         }
         let diagnostic = self
             .error_at(
+                Code::NameTooLong,
                 path,
                 format!("the {what} is {length} characters long, longer than the limit of {limit}"),
             )
@@ -225,6 +240,7 @@ impl EntryValidation<'_> {
             Some(Yaml::Sequence(items)) if items.len() > limit => {
                 let diagnostic = self
                     .error_at(
+                        Code::TooManyTags,
                         &[key("tags"), PathSegment::Index(limit)],
                         format!(
                             "the entry has {} tags, more than the limit of {limit}",
@@ -246,6 +262,7 @@ impl EntryValidation<'_> {
             } else {
                 let diagnostic = self
                     .error_at(
+                        Code::InvalidTag,
                         &[key("tags"), PathSegment::Index(index)],
                         format!("`{tag}` is not a valid tag"),
                     )
@@ -268,7 +285,11 @@ impl EntryValidation<'_> {
             Some(Yaml::Bool(flag)) => *flag,
             Some(_) => {
                 let diagnostic = self
-                    .error_at(&[key(name)], format!("`{name}` must be `true` or `false`"))
+                    .error_at(
+                        Code::WrongType,
+                        &[key(name)],
+                        format!("`{name}` must be `true` or `false`"),
+                    )
                     .help(format!("write `{name}: true`"));
                 self.diagnostics.push(diagnostic);
                 false

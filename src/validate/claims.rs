@@ -2,6 +2,7 @@
 //! source: usgs, as_of: 2024 }`), alone or as a list of disputed figures side by side.
 
 use super::{EntryValidation, child};
+use crate::diagnostics::Code;
 use crate::model::{Claim, FieldValue, Value};
 use crate::schema::{FieldSchema, FieldType, scalar_text};
 use crate::yaml_position::PathSegment;
@@ -99,7 +100,11 @@ impl EntryValidation<'_> {
     /// A claim's `unit:` on a field that is not a quantity would be silently dropped.
     fn unit_on_non_quantity(&mut self, unit_path: &[PathSegment], field: &FieldSchema) {
         let diagnostic = self
-            .error_at(unit_path, "`unit` applies only to quantity fields")
+            .error_at(
+                Code::UnitNotForField,
+                unit_path,
+                "`unit` applies only to quantity fields",
+            )
             .label(format!(
                 "`{}` is a `{}` field",
                 field.name,

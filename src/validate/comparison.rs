@@ -2,6 +2,7 @@
 //! ids), which fields as columns, which of them charted.
 
 use super::{EntryValidation, key};
+use crate::diagnostics::Code;
 use crate::model::ComparisonSpec;
 use crate::schema::scalar_text;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -11,7 +12,7 @@ impl EntryValidation<'_> {
     pub(super) fn comparison(&mut self, front: &Mapping) -> Option<ComparisonSpec> {
         let path = vec![key("compare")];
         let Some(Yaml::Mapping(compare)) = front.get("compare") else {
-            let diagnostic = self.error_at_first_line("a comparison needs `compare:`")
+            let diagnostic = self.error_at_first_line(Code::MissingCompare, "a comparison needs `compare:`")
                 .help("add `compare: { kind: country, fields: [reserves] }` or `compare: { entries: [russia, china], fields: [reserves] }`");
             return self.reject(diagnostic);
         };
@@ -24,7 +25,7 @@ impl EntryValidation<'_> {
             .get("entries")
             .map(|value| self.reference_list(value, &child("entries"), "entries"));
         if kind.is_some() == entries.is_some() {
-            let diagnostic = self.error_at(&path, "say either `kind:` or `entries:` (one of the two)").help("`kind: country` compares all countries; `entries: [russia, china]` compares those");
+            let diagnostic = self.error_at(Code::CompareKindOrEntries, &path, "say either `kind:` or `entries:` (one of the two)").help("`kind: country` compares all countries; `entries: [russia, china]` compares those");
             self.diagnostics.push(diagnostic);
         }
         let fields = compare
@@ -33,7 +34,11 @@ impl EntryValidation<'_> {
             .unwrap_or_default();
         if fields.is_empty() {
             let diagnostic = self
-                .error_at(&path, "a comparison needs `fields:`")
+                .error_at(
+                    Code::CompareWithoutFields,
+                    &path,
+                    "a comparison needs `fields:`",
+                )
                 .help("add `fields: [reserves, mine_production]`");
             self.diagnostics.push(diagnostic);
         }

@@ -2,6 +2,7 @@
 //! `date`, a `title`, the entries it concerns (`refs`) and the `source` that reports it.
 
 use super::{EntryValidation, child, key};
+use crate::diagnostics::Code;
 use crate::model::EntryEvent;
 use crate::yaml_position::{CompactPath, PathSegment};
 use serde_yaml::{Mapping, Value as Yaml};
@@ -16,7 +17,7 @@ impl EntryValidation<'_> {
             None | Some(Yaml::Null) => return Vec::new(),
             Some(Yaml::Sequence(items)) => items,
             Some(_) => {
-                let diagnostic = self.error_at(&[key("events")], "`events` must be a list").help("write `events:` then items like `- { date: 2025-02-24, title: What happened, source: some-source }`");
+                let diagnostic = self.error_at(Code::WrongType, &[key("events")], "`events` must be a list").help("write `events:` then items like `- { date: 2025-02-24, title: What happened, source: some-source }`");
                 self.diagnostics.push(diagnostic);
                 return Vec::new();
             }
@@ -35,7 +36,7 @@ impl EntryValidation<'_> {
     fn event(&mut self, item: &Yaml, path: Vec<PathSegment>) -> Option<EntryEvent> {
         let Yaml::Mapping(mapping) = item else {
             let diagnostic = self
-                .error_at(&path, "an event must be a mapping")
+                .error_at(Code::InvalidEvent, &path, "an event must be a mapping")
                 .help("write `- { date: 2025-02-24, title: What happened, source: some-source }`");
             return self.reject(diagnostic);
         };
@@ -44,7 +45,7 @@ impl EntryValidation<'_> {
             Some(value) => self.date(value, &child(&path, "date")),
             None => {
                 let diagnostic = self
-                    .error_at(&path, "this event has no `date`")
+                    .error_at(Code::InvalidEvent, &path, "this event has no `date`")
                     .help("add `date: 2025-02-24` (or 2025-02, or 2025)");
                 self.reject(diagnostic)
             }
@@ -56,7 +57,7 @@ impl EntryValidation<'_> {
             Some(title) => Some(title),
             None => {
                 let diagnostic = self
-                    .error_at(&path, "this event has no `title`")
+                    .error_at(Code::InvalidEvent, &path, "this event has no `title`")
                     .help("add `title: What happened`");
                 self.reject(diagnostic)
             }

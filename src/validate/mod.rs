@@ -22,7 +22,7 @@ mod typed_fields;
 mod values;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Position, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Position, did_you_mean};
 use crate::model::{Entry, FieldEntry, FieldValue, Value};
 use crate::parse::ParsedFile;
 use crate::schema::{
@@ -226,7 +226,7 @@ fn validation_inputs_key(index_files: &[ParsedFile], config: &Config, include_dr
 
 /// The error for the files of a folder that declares no kind, at the first of them.
 fn folder_without_kind(source: &SourceText, folder: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::error(Code::FolderWithoutKind,
         source.path.clone(),
         format!("the folder `{folder}` has no kind"),
     )
@@ -317,8 +317,8 @@ impl EntryValidation<'_> {
     }
 
     /// An error pointing at the node at `path` in the front matter.
-    fn error_at(&self, path: &[PathSegment], message: impl Into<String>) -> Diagnostic {
-        schema::error_at_path(self.source, path, message)
+    fn error_at(&self, code: Code, path: &[PathSegment], message: impl Into<String>) -> Diagnostic {
+        schema::error_at_path(code, self.source, path, message)
     }
 
     /// A scalar as text the way the contributor wrote it: a string as YAML read it; a number
@@ -340,8 +340,8 @@ impl EntryValidation<'_> {
     }
 
     /// An error pointing at the file's first line (for what is missing rather than wrong).
-    fn error_at_first_line(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.source.path.clone(), message)
+    fn error_at_first_line(&self, code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, self.source.path.clone(), message)
             .at(&self.source.text, Position { line: 1, column: 1 })
     }
 
@@ -365,7 +365,11 @@ impl EntryValidation<'_> {
             }
             let mut key_path = path.to_vec();
             key_path.push(PathSegment::KeyName(name.clone()));
-            let diagnostic = self.error_at(&key_path, format!("unknown key `{name}` in {what}"));
+            let diagnostic = self.error_at(
+                Code::UnknownKey,
+                &key_path,
+                format!("unknown key `{name}` in {what}"),
+            );
             let diagnostic = match did_you_mean(&name, known.iter().copied()) {
                 Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
                 None => diagnostic.help(format!("known keys: {}", known.join(", "))),
@@ -378,7 +382,7 @@ impl EntryValidation<'_> {
     /// warning otherwise.
     fn missing_source(&mut self, path: &[PathSegment], message: &str) {
         let mut diagnostic = self
-            .error_at(path, message)
+            .error_at(Code::MissingSource, path, message)
             .help("add `source: <id of a source entry>` so readers can check it");
         if !self.config.require_sources {
             diagnostic.severity = crate::diagnostics::Severity::Warning;

@@ -3,6 +3,7 @@
 //! checks the YAML shapes and places each error at its value (or at the unit in it).
 
 use super::{EntryValidation, child, describe_yaml, shift_marker};
+use crate::diagnostics::Code;
 use crate::model::Value;
 use crate::quantity::{self, Dimension, Quantity};
 use crate::schema::{FieldSchema, scalar_text};
@@ -36,7 +37,7 @@ impl EntryValidation<'_> {
                 Err(error) => {
                     // The error's offset is the bad part of the text: the unit, or the number.
                     let diagnostic = shift_marker(
-                        self.error_at(path, error.message.clone())
+                        self.error_at(Code::InvalidQuantity, path, error.message.clone())
                             .help(error.help.clone()),
                         error.offset,
                         text,
@@ -47,6 +48,7 @@ impl EntryValidation<'_> {
             _ => {
                 let diagnostic = self
                     .error_at(
+                        Code::InvalidQuantity,
                         path,
                         format!(
                             "`{name}` expects a quantity, found {}",
@@ -70,7 +72,11 @@ impl EntryValidation<'_> {
         self.check_mapping_keys(mapping, path, &QUANTITY_KEYS, "a quantity");
         let Some(inner) = mapping.get("value") else {
             let diagnostic = self
-                .error_at(path, format!("`{}` has no `value`", field.name))
+                .error_at(
+                    Code::InvalidQuantity,
+                    path,
+                    format!("`{}` has no `value`", field.name),
+                )
                 .help("write `{ value: 3.8, unit: Mt }`");
             return self.reject(diagnostic);
         };
@@ -95,14 +101,22 @@ impl EntryValidation<'_> {
     ) -> Option<Value> {
         let Some((unit, unit_path)) = unit else {
             let diagnostic = self
-                .error_at(path, format!("the figure in `{name}` has no unit"))
+                .error_at(
+                    Code::InvalidQuantity,
+                    path,
+                    format!("the figure in `{name}` has no unit"),
+                )
                 .label("unit missing")
                 .help(units_help(dimension));
             return self.reject(diagnostic);
         };
         if unit.is_empty() {
             let diagnostic = self
-                .error_at(path, format!("the figure in `{name}` has no unit"))
+                .error_at(
+                    Code::InvalidQuantity,
+                    path,
+                    format!("the figure in `{name}` has no unit"),
+                )
                 .help(units_help(dimension));
             return self.reject(diagnostic);
         }
@@ -113,7 +127,7 @@ impl EntryValidation<'_> {
             })),
             Err(error) => {
                 let diagnostic = self
-                    .error_at(&unit_path, error.message.clone())
+                    .error_at(Code::InvalidQuantity, &unit_path, error.message.clone())
                     .help(error.help.clone());
                 self.reject(diagnostic)
             }

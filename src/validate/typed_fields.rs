@@ -2,7 +2,7 @@
 //! each value of its declared type. Quantities are in `quantities`.
 
 use super::{EntryValidation, describe_yaml, key};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::model::{FieldEntry, Value};
 use crate::schema::{FieldSchema, FieldType, KindSchema, scalar_text};
 use crate::yaml_position::PathSegment;
@@ -35,7 +35,10 @@ impl EntryValidation<'_> {
 
     fn missing_required_field(&mut self, kind: &KindSchema, field: &FieldSchema) {
         let diagnostic = self
-            .error_at_first_line(format!("missing required field `{}`", field.name))
+            .error_at_first_line(
+                Code::MissingRequiredField,
+                format!("missing required field `{}`", field.name),
+            )
             .label(format!(
                 "`{}` entries must have `{}`",
                 kind.kind, field.name
@@ -105,7 +108,11 @@ impl EntryValidation<'_> {
     ) -> Option<T> {
         let found = describe_yaml(value);
         let diagnostic = self
-            .error_at(path, format!("`{name}` expects {expected}, found {found}"))
+            .error_at(
+                Code::WrongType,
+                path,
+                format!("`{name}` expects {expected}, found {found}"),
+            )
             .label(format!("expected {expected}"))
             .help(help);
         self.reject(diagnostic)
@@ -133,6 +140,7 @@ impl EntryValidation<'_> {
         {
             let diagnostic = self
                 .error_at(
+                    Code::PatternMismatch,
                     path,
                     format!("`{text}` does not match the pattern of `{name}`"),
                 )
@@ -157,6 +165,7 @@ impl EntryValidation<'_> {
         for (offset, scheme) in crate::url_safety::unsafe_links_in_markdown(text) {
             let diagnostic = self
                 .error_at(
+                    Code::UnsafeAddressInField,
                     path,
                     format!("a link in `{name}` has a `{scheme}:` address, which is not allowed"),
                 )
@@ -187,6 +196,7 @@ impl EntryValidation<'_> {
         let diagnostic = match crate::url_safety::unsafe_scheme(text) {
             Some(scheme) => self
                 .error_at(
+                    Code::UnsafeAddressInField,
                     path,
                     format!("`{name}` has a `{scheme}:` address, which is not allowed"),
                 )
@@ -196,7 +206,11 @@ impl EntryValidation<'_> {
                      `{scheme}:` address can run code or load content in every reader's browser"
                 )),
             None => self
-                .error_at(path, format!("`{text}` is not an absolute address"))
+                .error_at(
+                    Code::UnsafeAddressInField,
+                    path,
+                    format!("`{text}` is not an absolute address"),
+                )
                 .help("addresses start with `https://`, `http://`, `mailto:` or `tel:`"),
         };
         self.reject(diagnostic)
@@ -222,7 +236,11 @@ impl EntryValidation<'_> {
         if values.contains(&text) {
             return Some(Value::Enum(text));
         }
-        let diagnostic = self.error_at(path, format!("`{text}` is not a value of `{name}`"));
+        let diagnostic = self.error_at(
+            Code::NotAnEnumValue,
+            path,
+            format!("`{text}` is not a value of `{name}`"),
+        );
         let diagnostic: Diagnostic = match did_you_mean(&text, values.iter().map(String::as_str)) {
             Some(close) => diagnostic.help(format!(
                 "did you mean `{close}`? allowed: {}",

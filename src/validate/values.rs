@@ -1,6 +1,7 @@
 //! Readers shared by every check: lists of text, references to entries by id, and dates.
 
 use super::{EntryValidation, shift_marker};
+use crate::diagnostics::Code;
 use crate::edtf::{self, Edtf};
 use crate::model::Reference;
 use crate::schema::scalar_text;
@@ -21,7 +22,7 @@ impl EntryValidation<'_> {
                 Some(text) => vec![text],
                 None => {
                     let diagnostic = self
-                        .error_at(path, format!("`{name}` must be a list"))
+                        .error_at(Code::WrongType, path, format!("`{name}` must be a list"))
                         .help("write a list like `[a, b, c]`");
                     self.diagnostics.push(diagnostic);
                     Vec::new()
@@ -36,7 +37,11 @@ impl EntryValidation<'_> {
                 Some(text) => strings.push(text),
                 None => {
                     let diagnostic = self
-                        .error_at(&item_path, format!("items of `{name}` must be text"))
+                        .error_at(
+                            Code::WrongType,
+                            &item_path,
+                            format!("items of `{name}` must be text"),
+                        )
                         .help("write a list like `[a, b, c]`");
                     self.diagnostics.push(diagnostic);
                 }
@@ -83,7 +88,11 @@ impl EntryValidation<'_> {
             }),
             _ => {
                 let diagnostic = self
-                    .error_at(&path, format!("`{name}` must name entries by id"))
+                    .error_at(
+                        Code::WrongType,
+                        &path,
+                        format!("`{name}` must name entries by id"),
+                    )
                     .help("write an id such as `russia`");
                 self.reject(diagnostic)
             }
@@ -94,7 +103,7 @@ impl EntryValidation<'_> {
     pub(super) fn date(&mut self, value: &Yaml, path: &[PathSegment]) -> Option<Edtf> {
         let Some(text) = scalar_text(value) else {
             let diagnostic = self
-                .error_at(path, "expected a date")
+                .error_at(Code::InvalidDate, path, "expected a date")
                 .help("write a date like 2025-02-24, 2025-02 or 2025");
             return self.reject(diagnostic);
         };
@@ -102,7 +111,7 @@ impl EntryValidation<'_> {
             Ok(date) => Some(date),
             Err(error) => {
                 let diagnostic = self
-                    .error_at(path, error.message.clone())
+                    .error_at(Code::InvalidDate, path, error.message.clone())
                     .help(error.help.clone());
                 let diagnostic = shift_marker(diagnostic, error.offset, &text);
                 self.reject(diagnostic)

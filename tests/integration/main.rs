@@ -6,6 +6,7 @@ mod atlas;
 #[cfg(target_os = "linux")]
 mod atomic_write;
 mod build_cache;
+mod error_codes;
 mod field_types;
 mod hostile_html;
 mod hostile_input;
