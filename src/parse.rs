@@ -30,6 +30,27 @@ pub fn parse_all(sources: Vec<SourceFile>, limits: &Limits) -> (Vec<ParsedFile>,
     crate::diagnostics::split_results(results)
 }
 
+/// [`parse_all`], giving back the files that cannot be parsed with their diagnostics.
+pub fn parse_all_keeping_failures(
+    sources: Vec<SourceFile>,
+    limits: &Limits,
+) -> (Vec<ParsedFile>, Vec<ParseFailure>) {
+    use rayon::prelude::*;
+    let results: Vec<Result<ParsedFile, ParseFailure>> = sources
+        .into_par_iter()
+        .map(|source| parse_file_keeping_text(source, limits))
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => parsed.push(file),
+            Err(failure) => failures.push(failure),
+        }
+    }
+    (parsed, failures)
+}
+
 /// Splits one file and reads its YAML, within the default [`Limits`].
 pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
     parse_file_within(source, &Limits::default())
@@ -39,7 +60,30 @@ pub fn parse_file(source: SourceFile) -> Result<ParsedFile, Diagnostic> {
 /// anything else, and the YAML's nesting once it is read (the YAML reader itself stops at 128
 /// levels and expands aliases only so far, so reading is bounded either way).
 pub fn parse_file_within(source: SourceFile, limits: &Limits) -> Result<ParsedFile, Diagnostic> {
-    crate::limits::check_entry_file_size(&source.path, &source.text, limits)?;
+    parse_file_keeping_text(source, limits).map_err(|failure| failure.diagnostic)
+}
+
+/// A file that could not be parsed: its one diagnostic, and the file itself, so the validate
+/// stage can still register the entry's id and whatever names can be read (see
+/// [`crate::validate::Validator::unparsable_entry`]).
+#[derive(Debug)]
+pub struct ParseFailure {
+    /// Why the file could not be parsed.
+    pub diagnostic: Diagnostic,
+    /// The file as read (its byte order mark removed).
+    pub source: SourceFile,
+}
+
+/// [`parse_file_within`], giving the file back when it cannot be parsed.
+pub fn parse_file_keeping_text(
+    source: SourceFile,
+    limits: &Limits,
+) -> Result<ParsedFile, ParseFailure> {
+    if let Err(diagnostic) =
+        crate::limits::check_entry_file_size(&source.path, &source.text, limits)
+    {
+        return Err(ParseFailure { diagnostic, source });
+    }
     let SourceFile {
         path,
         content_path,
@@ -47,20 +91,15 @@ pub fn parse_file_within(source: SourceFile, limits: &Limits) -> Result<ParsedFi
     } = source;
     strip_byte_order_mark(&mut text);
     let Some((front_matter_range, body_start)) = split_front_matter(&text) else {
-        let message = if first_line(&text).trim_end() == "---" {
-            "the front matter is not closed"
-        } else {
-            "the file has no front matter"
-        };
-        let help = if first_line(&text).trim_end() == "---" {
-            "end the front matter with a line holding only `---`"
-        } else {
-            "start the file with a front matter block:\n---\ntitle: The title\n---"
-        };
-        return Err(Diagnostic::error(Code::NoFrontMatter, path, message)
-            .at(&text, Position { line: 1, column: 1 })
-            .label("front matter expected here")
-            .help(help));
+        let diagnostic = no_front_matter_error(&path, &text);
+        return Err(ParseFailure {
+            diagnostic,
+            source: SourceFile {
+                path,
+                content_path,
+                text,
+            },
+        });
     };
     let source = SourceText {
         path,
@@ -72,12 +111,82 @@ pub fn parse_file_within(source: SourceFile, limits: &Limits) -> Result<ParsedFi
         body_released: false,
         text,
     };
-    let front_matter = read_front_matter_yaml(&source)?;
-    check_yaml_depth(&source, &front_matter, limits)?;
+    let read = read_front_matter_yaml(&source).and_then(|front_matter| {
+        check_yaml_depth(&source, &front_matter, limits)?;
+        Ok(front_matter)
+    });
+    let front_matter = match read {
+        Ok(front_matter) => front_matter,
+        Err(diagnostic) => {
+            let SourceText {
+                path,
+                content_path,
+                text,
+                ..
+            } = source;
+            return Err(ParseFailure {
+                diagnostic,
+                source: SourceFile {
+                    path,
+                    content_path,
+                    text,
+                },
+            });
+        }
+    };
     Ok(ParsedFile {
         source: Arc::new(source),
         front_matter,
     })
+}
+
+/// The values of the top-level `keys` of a front matter that is not valid YAML as a whole:
+/// each unindented `key: value` line among the first `max_lines` is read as YAML on its own,
+/// so a mistake on another line does not hide it. Lines that do not read give nothing.
+pub fn top_level_lines_of_broken_front_matter(
+    text: &str,
+    keys: &[&str],
+    max_lines: usize,
+) -> serde_yaml::Mapping {
+    let mut found = serde_yaml::Mapping::new();
+    let mut lines = text.lines().map(|line| line.trim_end_matches('\r'));
+    let opened = lines.next().is_some_and(|first| first.trim_end() == "---");
+    let front_matter = lines
+        .take(if opened { max_lines } else { 0 })
+        .take_while(|line| !matches!(line.trim_end(), "---" | "..."))
+        .filter(|line| !line.starts_with([' ', '\t']));
+    for line in front_matter {
+        let Some((key, _)) = line.split_once(':') else {
+            continue;
+        };
+        if !keys.contains(&key) {
+            continue;
+        }
+        if let Ok(serde_yaml::Value::Mapping(one)) = serde_yaml::from_str(line) {
+            found.extend(one);
+        }
+    }
+    found
+}
+
+/// The error for a file without a front matter block, or with one that is never closed.
+fn no_front_matter_error(path: &str, text: &str) -> Diagnostic {
+    let unclosed = first_line(text).trim_end() == "---";
+    let (message, help) = if unclosed {
+        (
+            "the front matter is not closed",
+            "end the front matter with a line holding only `---`",
+        )
+    } else {
+        (
+            "the file has no front matter",
+            "start the file with a front matter block:\n---\ntitle: The title\n---",
+        )
+    };
+    Diagnostic::error(Code::NoFrontMatter, path.to_string(), message)
+        .at(text, Position { line: 1, column: 1 })
+        .label("front matter expected here")
+        .help(help)
 }
 
 /// An error at the first list or mapping nested deeper than `limits.yaml_depth`.

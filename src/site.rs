@@ -361,11 +361,22 @@ impl ValidationPass<'_> {
             .partition(|file| validate::is_index_path(&file.content_path));
         let (index_files, mut diagnostics) = timings.time("parse schemas", || {
             let (sources, mut read_diagnostics) = read_all(files, &index_files);
-            let (parsed, parse_diagnostics) = parse::parse_all(sources, &self.config.limits);
-            read_diagnostics.extend(parse_diagnostics);
-            (parsed, read_diagnostics)
+            let (parsed, failures) =
+                parse::parse_all_keeping_failures(sources, &self.config.limits);
+            let mut unparsable = Vec::with_capacity(failures.len());
+            for failure in failures {
+                read_diagnostics.push(failure.diagnostic);
+                unparsable.push(failure.source);
+            }
+            ((parsed, unparsable), read_diagnostics)
         });
-        let validator = validate::Validator::new(&index_files, self.config, self.options.drafts);
+        let (index_files, unparsable_index_files) = index_files;
+        let validator = validate::Validator::new(
+            &index_files,
+            &unparsable_index_files,
+            self.config,
+            self.options.drafts,
+        );
         let schemas_key = self.schemas_key(validator.inputs_key());
         let previous = &*self.memo;
         let keyed: Vec<(Option<(String, u64)>, validate::FileResult)> =
@@ -377,7 +388,11 @@ impl ValidationPass<'_> {
                         let source = match files.read_source(&found) {
                             Ok(source) => source,
                             Err(diagnostic) => {
-                                return (None, validate::FileResult::failed(diagnostic));
+                                let result = validate::FileResult::unreadable(
+                                    diagnostic,
+                                    &found.content_path,
+                                );
+                                return (None, result);
                             }
                         };
                         let key = validation_key(schemas_key, &source);
@@ -387,10 +402,11 @@ impl ValidationPass<'_> {
                             return (Some((source.path, key)), result.clone());
                         }
                         let path = source.path.clone();
-                        let result = match parse::parse_file_within(source, &self.config.limits) {
-                            Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
-                            Err(diagnostic) => validate::FileResult::failed(diagnostic),
-                        };
+                        let result =
+                            match parse::parse_file_keeping_text(source, &self.config.limits) {
+                                Ok(file) => validator.entry(&file).map_entry(Entry::without_body),
+                                Err(failure) => validate::FileResult::unparsable(failure),
+                            };
                         (Some((path, key)), result)
                     })
                     .collect()

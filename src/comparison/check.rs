@@ -81,6 +81,11 @@ fn check_comparison(
     let (rows, row_kinds) = match &spec.kind {
         Some(kind) => {
             if !graph.schemas.kinds.contains_key(kind) {
+                // A kind whose `_index.md` is broken is reported there; the comparison is not
+                // built either way.
+                if graph.schemas.broken.kinds.contains(kind) {
+                    return Err(Vec::new());
+                }
                 return Err(vec![unknown_kind(graph, entry, kind)]);
             }
             let has_rows = members.get(kind.as_str()).is_some_and(|entries| {
@@ -107,6 +112,15 @@ fn check_comparison(
                 .iter()
                 .filter_map(|reference| graph.by_id.get(&reference.target).copied())
                 .collect();
+            // An entry that failed to validate is reported already; without its kind, the
+            // columns cannot be checked. (An unknown id is reported by the link stage, and the
+            // other rows are still checked.)
+            if spec.entries.iter().any(|reference| {
+                !graph.by_id.contains_key(&reference.target)
+                    && graph.failed_entries.has_id(&reference.target)
+            }) {
+                return Err(Vec::new());
+            }
             let row_kinds = rows
                 .iter()
                 .map(|&row| graph.entries[row].kind.as_str())
@@ -116,11 +130,24 @@ fn check_comparison(
     };
     let mut problems = Vec::new();
     let mut columns = Vec::new();
+    // A field whose declaration is broken is reported at the declaration; the comparison is
+    // not built, but says nothing more about it.
+    let mut uses_broken_field = false;
     for (position, field) in spec.fields.iter().enumerate() {
+        if row_kinds
+            .iter()
+            .any(|kind| graph.schemas.broken.has_field(kind, field))
+        {
+            uses_broken_field = true;
+            continue;
+        }
         match column(graph, entry, spec, &row_kinds, field, position) {
             Ok(column) => columns.push(column),
             Err(problem) => problems.push(problem),
         }
+    }
+    if uses_broken_field {
+        return Err(problems);
     }
     for (position, chart) in spec.charts.iter().enumerate() {
         problems.extend(chart_problem(entry, spec, &columns, chart, position));

@@ -35,6 +35,15 @@ pub(super) struct BodyScan {
 }
 
 impl BodyScan {
+    /// Whether `matches` holds for the page part (before `#`) of any of the body's links to
+    /// entries.
+    pub(super) fn links_any(&self, matches: impl Fn(&str) -> bool) -> bool {
+        self.links.iter().any(|link| {
+            let page = link.target.split('#').next().unwrap_or("");
+            !page.is_empty() && matches(page)
+        })
+    }
+
     /// This scan with its mentions looked for again by `matcher` in `body` (the same body):
     /// what [`scan_body`] would give with that matcher, found in the remembered plain text.
     pub(super) fn with_mentions_of(&self, body: &str, matcher: Option<&MentionMatcher>) -> Self {
@@ -432,6 +441,8 @@ impl Resolver<'_> {
         };
         let target = match target {
             Ok(target) => target,
+            // The target failed to validate: that is its own error, not this link's.
+            Err(_) if self.unreadable.may_be_linked_as(page) => return None,
             Err(diagnostic_parts) => {
                 let (message, help) = diagnostic_parts;
                 let mut diagnostic =

@@ -16,7 +16,7 @@ use crate::key::Key;
 use crate::model::{Entry, Reference, Value};
 use crate::schema::{COMPARISON_KIND, PAGE_KIND, Schemas, diagnostic_at_path};
 use crate::source::{BodySource, SourceText};
-use crate::validate::Validated;
+use crate::validate::{UnreadableEntries, Validated};
 use body::{BodyScan, scan_body, sentence_markdown, unsafe_address_errors};
 use mentions::MentionMatcher;
 use rayon::prelude::*;
@@ -114,6 +114,9 @@ pub struct Graph {
     /// What validation read besides each entry's own file ([`Validated::inputs_key`]): with an
     /// entry's file, it determines the entry, so later stages can key their memos on both.
     pub inputs_key: u64,
+    /// The entries that failed to validate ([`Validated::unreadable`]): what depends on them is
+    /// not reported again.
+    pub failed_entries: UnreadableEntries,
 }
 
 impl Graph {
@@ -165,6 +168,7 @@ pub fn link_remembering(
         home,
         comparisons_intro,
         inputs_key,
+        unreadable: failed_entries,
     } = validated;
     let mut diagnostics = Vec::new();
     let (entries, by_id) = index_ids(entries, &mut diagnostics);
@@ -235,13 +239,18 @@ pub fn link_remembering(
         schemas: &schemas,
         matcher: matcher.as_deref(),
         static_files,
+        unreadable: &failed_entries,
         addresses: entries
             .iter()
             .enumerate()
             .map(|(index, entry)| (entry.url_path.trim_end_matches('/'), index))
             .collect(),
     };
-    let shared_key = resolver_key(inputs_key, matcher_key, static_files, &entries, &scans);
+    // Which links are not reported depends on the entries that failed to validate.
+    let shared_key = crate::key::of_keys(
+        resolver_key(inputs_key, matcher_key, static_files, &entries, &scans),
+        &[failed_entries.key()],
+    );
     let previous_resolutions = std::mem::take(&mut memo.resolutions);
     let results: Vec<(Option<u64>, Resolution)> = (0..entries.len())
         .into_par_iter()
@@ -312,8 +321,9 @@ pub fn link_remembering(
         intro_links,
         comparisons: BTreeMap::new(),
         inputs_key,
+        failed_entries,
     };
-    diagnostics.extend(orphan_warnings(&graph));
+    diagnostics.extend(orphan_warnings(&graph, &scans));
     let (comparisons, comparison_diagnostics) = crate::comparison::check_comparisons(&graph);
     graph.comparisons = comparisons;
     diagnostics.extend(comparison_diagnostics);
@@ -498,11 +508,19 @@ struct Resolver<'a> {
     matcher: Option<&'a MentionMatcher>,
     /// Paths of the static files the output will hold (`style.css`, `files/report.pdf`).
     static_files: &'a BTreeSet<String>,
+    /// Entries that failed to validate: links to them are not reported again (their own
+    /// error is the one mistake).
+    unreadable: &'a UnreadableEntries,
     /// Page addresses without the trailing `/` (`countries/russia`) to entries.
     addresses: HashMap<&'a str, usize>,
 }
 
 impl Resolver<'_> {
+    /// Whether `kind` is a kind of this knowledge base or a built-in one.
+    fn is_kind(&self, kind: &str) -> bool {
+        self.schemas.kinds.contains_key(kind) || kind == COMPARISON_KIND || kind == PAGE_KIND
+    }
+
     /// Every reference of entry `index`: its links, its edges, and the problems found,
     /// unlinked mentions included. `text` is the file's whole text; without it (the file could
     /// not be read) only the front matter's references are resolved.
@@ -532,7 +550,12 @@ impl Resolver<'_> {
             else {
                 continue;
             };
-            let allowed = schema.field_type.target_kinds().unwrap_or(&[]);
+            let mut allowed = schema.field_type.target_kinds().unwrap_or(&[]);
+            // A `to:` naming an unknown kind is reported at the schema; until it is fixed, the
+            // field's references are not checked against it (one mistake, one error).
+            if allowed.iter().any(|kind| !self.is_kind(kind)) {
+                allowed = &[];
+            }
             for (value, claim) in field.value.values() {
                 if let Value::Refs(references) = value {
                     for reference in references {
@@ -624,6 +647,9 @@ impl Resolver<'_> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<usize> {
         let Some(&target) = self.by_id.get(&reference.target) else {
+            if self.unreadable.has_id(&reference.target) {
+                return None;
+            }
             let mut diagnostic = Diagnostic::error(
                 Code::UnknownId,
                 entry.source.path.clone(),
@@ -703,7 +729,10 @@ fn intro_links(
 }
 
 /// Entries with no edge in or out, other than plain pages.
-fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
+///
+/// An entry whose links all go to entries that failed to validate is not an orphan, only cut
+/// off until they are fixed: it gets no warning (one mistake, one error).
+fn orphan_warnings(graph: &Graph, scans: &[Arc<BodyScan>]) -> Vec<Diagnostic> {
     let mut connected = vec![false; graph.entries.len()];
     for edge in &graph.edges {
         connected[edge.from] = true;
@@ -712,11 +741,16 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
     graph
         .entries
         .iter()
+        .zip(scans)
         .zip(connected)
-        .filter(|(entry, connected)| {
-            !connected && entry.kind != PAGE_KIND && entry.kind != COMPARISON_KIND
+        .filter(|((entry, scan), connected)| {
+            !connected
+                && entry.kind != PAGE_KIND
+                && entry.kind != COMPARISON_KIND
+                && !links_to_failed_entry(entry, scan, &graph.failed_entries)
         })
-        .map(|(entry, _)| {
+        .map(|((entry, _), _)| entry)
+        .map(|entry| {
             Diagnostic::warning(
                 Code::Orphan,
                 entry.source.path.clone(),
@@ -735,4 +769,37 @@ fn orphan_warnings(graph: &Graph) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// Whether `entry` refers or links to an entry that failed to validate.
+fn links_to_failed_entry(entry: &Entry, scan: &BodyScan, failed: &UnreadableEntries) -> bool {
+    if failed.is_empty() {
+        return false;
+    }
+    let mut references = entry.sources.iter();
+    let in_fields = entry.fields.iter().any(|field| {
+        field.value.values().into_iter().any(|(value, claim)| {
+            let refs_failed = match value {
+                Value::Refs(references) => references
+                    .iter()
+                    .any(|reference| failed.has_id(&reference.target)),
+                _ => false,
+            };
+            refs_failed
+                || claim
+                    .and_then(|claim| claim.source.as_ref())
+                    .is_some_and(|source| failed.has_id(&source.target))
+        })
+    });
+    let in_events = entry.events.iter().any(|event| {
+        event
+            .refs
+            .iter()
+            .chain(event.source.iter())
+            .any(|reference| failed.has_id(&reference.target))
+    });
+    in_fields
+        || in_events
+        || references.any(|reference| failed.has_id(&reference.target))
+        || scan.links_any(|target| failed.may_be_linked_as(target))
 }

@@ -17,7 +17,7 @@ pub use read::{folder_of_index, read_schemas};
 use crate::quantity::Dimension;
 use crate::source::SourceText;
 use serde_yaml::Value as Yaml;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The type of a schema field, with its parameters.
@@ -150,6 +150,28 @@ pub struct Schemas {
     pub kinds: BTreeMap<String, KindSchema>,
     /// Kind names by folder.
     pub folders: BTreeMap<String, String>,
+    /// Kinds and fields whose declarations could not be read.
+    pub broken: BrokenDeclarations,
+}
+
+/// Kinds and fields whose declarations could not be read. Each is one mistake with one error,
+/// at the declaration; what depends on it (the folder's entries, refs to the kind, values of
+/// the field, comparisons of them) is not reported again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrokenDeclarations {
+    /// Folders whose `_index.md` could not be read or declares no usable kind.
+    pub folders: BTreeSet<String>,
+    /// The kind names those folders declare, as far as they could be read.
+    pub kinds: BTreeSet<String>,
+    /// Fields whose declaration could not be read, as (kind, field).
+    pub fields: BTreeSet<(String, String)>,
+}
+
+impl BrokenDeclarations {
+    /// Whether `field` of `kind` was declared but could not be read.
+    pub fn has_field(&self, kind: &str, field: &str) -> bool {
+        self.fields.contains(&(kind.to_string(), field.to_string()))
+    }
 }
 
 impl Schemas {

@@ -10,16 +10,30 @@ use super::{
 };
 use crate::diagnostics::{Code, Diagnostic, Position, did_you_mean};
 use crate::parse::ParsedFile;
-use crate::source::SourceText;
+use crate::source::{SourceFile, SourceText};
 use serde_yaml::{Mapping, Value as Yaml};
 
 /// The keys an `_index.md` that declares a kind may have.
 const KIND_KEYS: [&str; 4] = ["title", "kind", "fields", "summary"];
 
-/// Reads every folder's `_index.md` into a kind schema.
-pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
+/// Reads every folder's `_index.md` into a kind schema. `unparsable` are the `_index.md` files
+/// that could not be parsed (their errors are already reported): their folders are recorded as
+/// broken, with the `kind:` they declare if that line can be read, so their entries and refs to
+/// them are not reported again.
+pub fn read_schemas(
+    index_files: &[&ParsedFile],
+    unparsable: &[&SourceFile],
+) -> (Schemas, Vec<Diagnostic>) {
     let mut schemas = Schemas::default();
     let mut diagnostics = Vec::new();
+    for file in unparsable {
+        let Some(folder) = folder_of_index(&file.content_path) else {
+            continue;
+        };
+        let front =
+            crate::parse::top_level_lines_of_broken_front_matter(&file.text, &["kind"], 500);
+        note_broken_folder(&mut schemas, folder, &front);
+    }
     for file in index_files {
         let Some(folder) = folder_of_index(&file.source.content_path) else {
             continue; // the home page's `_index.md`
@@ -29,14 +43,18 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
         }
         if SITE_FOLDERS.contains(&folder) {
             diagnostics.push(folder_at_a_site_page(&file.source, folder));
+            note_broken_kind(&mut schemas, file, folder);
             continue;
         }
         if !is_valid_id(folder) {
             diagnostics.push(folder_not_an_id(&file.source, folder));
+            note_broken_kind(&mut schemas, file, folder);
             continue;
         }
-        let Some(kind) = read_kind(file, folder, &mut diagnostics) else {
-            continue; // the reasons are in `diagnostics`
+        let Some(kind) = read_kind(file, folder, &mut schemas, &mut diagnostics) else {
+            // The reasons are in `diagnostics`.
+            note_broken_kind(&mut schemas, file, folder);
+            continue;
         };
         if let Some(existing) = schemas.kinds.get(&kind.kind) {
             diagnostics.push(
@@ -51,6 +69,7 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
                     existing.source.path
                 )),
             );
+            schemas.broken.folders.insert(folder.to_string());
             continue;
         }
         schemas
@@ -60,6 +79,24 @@ pub fn read_schemas(index_files: &[&ParsedFile]) -> (Schemas, Vec<Diagnostic>) {
     }
     check_reference_targets(&schemas, &mut diagnostics);
     (schemas, diagnostics)
+}
+
+/// Records that `folder` declares no usable kind (see [`note_broken_folder`]).
+fn note_broken_kind(schemas: &mut Schemas, file: &ParsedFile, folder: &str) {
+    note_broken_folder(schemas, folder, &file.front_matter);
+}
+
+/// Records that `folder`, whose `_index.md` front matter (as far as it could be read) is
+/// `front`, declares no usable kind; and the kind name it meant: its `kind:` if it wrote one,
+/// else the guess its folder name gives (`minerals` → `mineral`), so other kinds' `to:` naming
+/// it are not reported too.
+fn note_broken_folder(schemas: &mut Schemas, folder: &str, front: &Mapping) {
+    schemas.broken.folders.insert(folder.to_string());
+    let kind = match front.get("kind").and_then(Yaml::as_str) {
+        Some(kind) => kind.to_string(),
+        None => singular(folder),
+    };
+    schemas.broken.kinds.insert(kind);
 }
 
 /// `countries/_index` → `countries`; the root `_index` → `None`.
@@ -105,6 +142,7 @@ fn folder_at_a_site_page(source: &SourceText, folder: &str) -> Diagnostic {
 fn read_kind(
     file: &ParsedFile,
     folder: &str,
+    schemas: &mut Schemas,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<KindSchema> {
     let source = &file.source;
@@ -131,8 +169,11 @@ fn read_kind(
         Some(Yaml::Mapping(mapping)) => {
             for (key, spec) in mapping {
                 let name = yaml_key_text(key);
-                if let Some(field) = read_field(source, &name, spec, diagnostics) {
-                    fields.push(field);
+                match read_field(source, &name, spec, diagnostics) {
+                    Some(field) => fields.push(field),
+                    None => {
+                        schemas.broken.fields.insert((kind_name.to_string(), name));
+                    }
                 }
             }
         }
@@ -243,6 +284,7 @@ fn check_reference_targets(schemas: &Schemas, diagnostics: &mut Vec<Diagnostic>)
             };
             for target in targets {
                 if schemas.kinds.contains_key(target)
+                    || schemas.broken.kinds.contains(target)
                     || target == COMPARISON_KIND
                     || target == PAGE_KIND
                 {
@@ -296,7 +338,7 @@ mod tests {
             text: text.into(),
         })
         .expect("test file parses");
-        let (schemas, diagnostics) = read_schemas(&[&file]);
+        let (schemas, diagnostics) = read_schemas(&[&file], &[]);
         let messages = diagnostics
             .iter()
             .map(|diagnostic| format!("{} {}", diagnostic.location(), diagnostic.message))

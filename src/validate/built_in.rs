@@ -7,7 +7,8 @@ use crate::diagnostics::{Code, did_you_mean};
 use crate::edtf::Edtf;
 use crate::model::Reference;
 use crate::schema::{
-    BUILT_IN_FIELDS, COMPARISON_FOLDER, COMPARISON_KIND, Schemas, is_valid_id, yaml_key_text,
+    BUILT_IN_FIELDS, BrokenDeclarations, COMPARISON_FOLDER, COMPARISON_KIND, Schemas, is_valid_id,
+    yaml_key_text,
 };
 use crate::yaml_position::PathSegment;
 use serde_yaml::{Mapping, Value as Yaml};
@@ -17,13 +18,20 @@ const COMPARE_KEY: &str = "compare";
 
 impl EntryValidation<'_> {
     /// Reports every front-matter key that is neither built in nor declared by the kind.
-    pub(super) fn check_unknown_fields(&mut self, front: &Mapping, kind: EntryKind) {
+    pub(super) fn check_unknown_fields(
+        &mut self,
+        front: &Mapping,
+        kind: EntryKind,
+        broken: &BrokenDeclarations,
+    ) {
         let is_comparison = kind.name == COMPARISON_KIND;
         for key in front.keys() {
             let name = yaml_key_text(key);
+            // A field whose declaration is broken is reported there, not at every value.
             let known_in_kind = kind
                 .schema
-                .is_some_and(|schema| schema.field(&name).is_some());
+                .is_some_and(|schema| schema.field(&name).is_some())
+                || broken.has_field(kind.name, &name);
             let known = BUILT_IN_FIELDS.contains(&name.as_str())
                 || known_in_kind
                 || (is_comparison && name == COMPARE_KEY);

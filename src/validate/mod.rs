@@ -19,7 +19,10 @@ mod comparison;
 mod events;
 mod quantities;
 mod typed_fields;
+mod unreadable;
 mod values;
+
+pub use unreadable::{UnreadableEntries, UnreadableEntry};
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Position, did_you_mean};
@@ -28,7 +31,7 @@ use crate::parse::ParsedFile;
 use crate::schema::{
     self, COMPARISON_FOLDER, COMPARISON_KIND, KindSchema, PAGE_KIND, Schemas, yaml_key_text,
 };
-use crate::source::SourceText;
+use crate::source::{SourceFile, SourceText};
 use crate::yaml_position::PathSegment;
 use serde_yaml::{Mapping, Value as Yaml};
 use std::collections::BTreeSet;
@@ -48,6 +51,9 @@ pub struct Validated {
     /// The hash of everything each entry's validation read besides its own file (see
     /// [`Validator::inputs_key`]): an entry is a pure function of this and its file.
     pub inputs_key: u64,
+    /// The ids and names of the entries that failed to validate, so links to them are not
+    /// reported a second time as unknown ids.
+    pub unreadable: UnreadableEntries,
 }
 
 /// Whether a content path is a folder's `_index` (a kind schema, or the home page).
@@ -67,15 +73,36 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// The file (front matter only), when its folder has no kind.
     in_folder_without_kind: Option<Arc<SourceText>>,
+    /// The id and names of the entry, when it failed to validate (see [`UnreadableEntry`]).
+    unreadable: Option<UnreadableEntry>,
 }
 
 impl FileResult {
-    /// The result for a file that could not be read or parsed: its one diagnostic.
-    pub fn failed(diagnostic: Diagnostic) -> Self {
+    /// The result for the entry file at `content_path` that could not be read: its one
+    /// diagnostic, and its id from its file name.
+    pub fn unreadable(diagnostic: Diagnostic, content_path: &str) -> Self {
+        Self::failed(
+            diagnostic,
+            UnreadableEntry::from_front_matter(content_path, &Mapping::new()),
+        )
+    }
+
+    /// The result for an entry file that could not be parsed: its one diagnostic, and its id
+    /// and the names that can still be read from its text.
+    pub fn unparsable(failure: crate::parse::ParseFailure) -> Self {
+        let names = UnreadableEntry::from_unparsable_text(
+            &failure.source.content_path,
+            &failure.source.text,
+        );
+        Self::failed(failure.diagnostic, names)
+    }
+
+    fn failed(diagnostic: Diagnostic, names: UnreadableEntry) -> Self {
         FileResult {
             entry: None,
             diagnostics: vec![diagnostic],
             in_folder_without_kind: None,
+            unreadable: Some(names),
         }
     }
 
@@ -102,10 +129,18 @@ pub struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
-    /// Reads the kinds from the parsed `_index.md` files.
-    pub fn new(index_files: &[ParsedFile], config: &'a Config, include_drafts: bool) -> Self {
+    /// Reads the kinds from the parsed `_index.md` files; `unparsable_index_files` are those
+    /// that could not be parsed (already reported), whose folders' entries are then not
+    /// reported again.
+    pub fn new(
+        index_files: &[ParsedFile],
+        unparsable_index_files: &[SourceFile],
+        config: &'a Config,
+        include_drafts: bool,
+    ) -> Self {
         let references: Vec<&ParsedFile> = index_files.iter().collect();
-        let (schemas, diagnostics) = schema::read_schemas(&references);
+        let unparsable: Vec<&SourceFile> = unparsable_index_files.iter().collect();
+        let (schemas, diagnostics) = schema::read_schemas(&references, &unparsable);
         let find = |path: &str| {
             index_files
                 .iter()
@@ -119,7 +154,12 @@ impl<'a> Validator<'a> {
             home: find("_index"),
             comparisons_intro: find(&format!("{COMPARISON_FOLDER}/_index")),
             diagnostics,
-            inputs_key: validation_inputs_key(index_files, config, include_drafts),
+            inputs_key: validation_inputs_key(
+                index_files,
+                unparsable_index_files,
+                config,
+                include_drafts,
+            ),
         }
     }
 
@@ -137,11 +177,25 @@ impl<'a> Validator<'a> {
             ("", _) => PAGE_KIND,
             (COMPARISON_FOLDER, None) => COMPARISON_KIND,
             (_, Some(kind)) => kind.kind.as_str(),
+            // The folder's `_index.md` is broken, and reported: its entries cannot be
+            // checked, but they keep their ids and names.
+            (_, None) if self.schemas.broken.folders.contains(folder) => {
+                return FileResult {
+                    entry: None,
+                    diagnostics: Vec::new(),
+                    in_folder_without_kind: None,
+                    unreadable: Some(UnreadableEntry::from_front_matter(
+                        &file.source.content_path,
+                        &file.front_matter,
+                    )),
+                };
+            }
             (_, None) => {
                 return FileResult {
                     entry: None,
                     diagnostics: Vec::new(),
                     in_folder_without_kind: Some(Arc::new(file.source.without_body())),
+                    unreadable: None,
                 };
             }
         };
@@ -165,10 +219,18 @@ impl<'a> Validator<'a> {
                 &file.source,
                 self.config.limits.highlighted_code_block_size,
             ));
+        let unreadable = match entry {
+            Some(_) => None,
+            None => Some(UnreadableEntry::from_front_matter(
+                &file.source.content_path,
+                &file.front_matter,
+            )),
+        };
         FileResult {
             entry: entry.map(Arc::new),
             diagnostics: context.diagnostics,
             in_folder_without_kind: None,
+            unreadable,
         }
     }
 
@@ -186,7 +248,11 @@ impl<'a> Validator<'a> {
         } = self;
         let mut entries = Vec::with_capacity(results.len());
         let mut folders_without_kind = BTreeSet::new();
+        let mut unreadable = UnreadableEntries::default();
         for result in results {
+            if let Some(names) = &result.unreadable {
+                unreadable.insert(names);
+            }
             if let Some(source) = result.in_folder_without_kind {
                 let folder = top_folder(&source.content_path);
                 if folders_without_kind.insert(folder.to_string()) {
@@ -207,6 +273,7 @@ impl<'a> Validator<'a> {
                 home,
                 comparisons_intro,
                 inputs_key,
+                unreadable,
             },
             diagnostics,
         )
@@ -214,12 +281,21 @@ impl<'a> Validator<'a> {
 }
 
 /// See [`Validator::inputs_key`].
-fn validation_inputs_key(index_files: &[ParsedFile], config: &Config, include_drafts: bool) -> u64 {
+fn validation_inputs_key(
+    index_files: &[ParsedFile],
+    unparsable_index_files: &[SourceFile],
+    config: &Config,
+    include_drafts: bool,
+) -> u64 {
     let mut key = crate::key::Key::new();
     key.text(&format!("{config:?}"))
         .number(u64::from(include_drafts));
     for file in index_files {
         key.text(&file.source.path).text(&file.source.text);
+    }
+    key.number(unparsable_index_files.len() as u64);
+    for file in unparsable_index_files {
+        key.text(&file.path).text(&file.text);
     }
     key.finish()
 }
@@ -274,7 +350,7 @@ impl EntryValidation<'_> {
     /// The typed entry, or `None` when it has no usable title, id or address (the reasons are
     /// in the diagnostics).
     fn entry(&mut self, front: &Mapping, kind: EntryKind, schemas: &Schemas) -> Option<Entry> {
-        self.check_unknown_fields(front, kind);
+        self.check_unknown_fields(front, kind, &schemas.broken);
         let title = self.title(front)?;
         let id = self.id(front)?;
         self.check_address(front, &id, kind.folder, schemas)?;
@@ -463,7 +539,7 @@ mod tests {
     /// kinds of `index_files`.
     fn diagnostics_of(index_files: &[ParsedFile], entries: &[ParsedFile]) -> Vec<String> {
         let config = Config::default();
-        let validator = Validator::new(index_files, &config, false);
+        let validator = Validator::new(index_files, &[], &config, false);
         let results = entries.iter().map(|file| validator.entry(file)).collect();
         let (_, diagnostics) = validator.finish(results);
         diagnostics

@@ -13,6 +13,7 @@ mod hostile_input;
 mod incremental;
 mod links;
 mod mistakes;
+mod one_mistake;
 mod output_safety;
 mod pages;
 mod schema_errors;
