@@ -6,6 +6,7 @@
 //! going back to the file system.
 
 pub mod codes;
+pub mod formats;
 
 pub use codes::Code;
 

@@ -1,7 +1,7 @@
 //! The `lode` command line: parses arguments and hands over to the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lode::diagnostics::count;
+use lode::diagnostics::{count, formats};
 use lode::site::{self, BuildOptions, Outcome, SetupError};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,6 +32,9 @@ enum Command {
         /// not rendered again).
         #[arg(long)]
         no_cache: bool,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Check everything a build checks; write nothing. Exit 1 on content errors.
     Check {
@@ -89,8 +92,12 @@ struct CommonArgs {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// rustc-style text on stderr.
     Human,
+    /// JSON Lines on stdout: one object per diagnostic.
     Json,
+    /// GitHub Actions workflow commands on stdout, shown inline on pull requests.
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -101,10 +108,11 @@ fn main() -> ExitCode {
             output,
             timings,
             no_cache,
+            format,
         } => {
             let mut options = options(common, output);
             options.use_cache = !no_cache;
-            finish(site::build(&options), Format::Human, timings, true)
+            finish(site::build(&options), format, &options, timings, true)
         }
         Command::Check {
             common,
@@ -112,7 +120,7 @@ fn main() -> ExitCode {
             timings,
         } => {
             let options = options(common, None);
-            finish(site::check(&options), format, timings, false)
+            finish(site::check(&options), format, &options, timings, false)
         }
         Command::Serve {
             common,
@@ -156,6 +164,7 @@ fn options(common: CommonArgs, output: Option<PathBuf>) -> BuildOptions {
 fn finish(
     result: Result<Outcome, SetupError>,
     format: Format,
+    options: &BuildOptions,
     timings: bool,
     is_build: bool,
 ) -> ExitCode {
@@ -167,9 +176,13 @@ fn finish(
         }
     };
     if format == Format::Json {
-        match serde_json::to_string_pretty(&outcome.diagnostics) {
-            Ok(json) => println!("{json}"),
-            Err(error) => eprintln!("lode: {error}"),
+        for diagnostic in &outcome.diagnostics {
+            println!("{}", formats::json_line(diagnostic));
+        }
+    } else if format == Format::Github {
+        let prefix = github_path_prefix(&options.root);
+        for diagnostic in &outcome.diagnostics {
+            println!("{}", formats::github_command(diagnostic, &prefix));
         }
     } else {
         let colour = std::io::stderr().is_terminal();
@@ -220,4 +233,16 @@ fn finish(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Where the knowledge base root is, as GitHub's annotations need paths from the repository's
+/// root: the `--root` given, when it is relative (a workflow runs from the repository's root).
+fn github_path_prefix(root: &std::path::Path) -> String {
+    if root.is_absolute() || root == std::path::Path::new(".") {
+        return String::new();
+    }
+    root.to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_string()
 }

@@ -92,8 +92,80 @@ fn the_binary_exits_1_on_content_errors_and_2_on_usage_errors() {
         .arg(fixture("mistakes"))
         .output()
         .expect("runs");
-    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
-    assert_eq!(parsed.as_array().map(Vec::len), Some(20 + 9));
+    // JSON Lines: one object per diagnostic, each with its position and code.
+    let stdout = String::from_utf8(json.stdout).expect("UTF-8");
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is valid JSON"))
+        .collect();
+    assert_eq!(objects.len(), 20 + 9);
+    for object in &objects {
+        for key in [
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "severity",
+            "code",
+            "message",
+            "help",
+        ] {
+            assert!(object.get(key).is_some(), "{key} in {object}");
+        }
+        assert!(
+            object["code"]
+                .as_str()
+                .is_some_and(|code| code.starts_with('L'))
+        );
+    }
+    let unknown = objects
+        .iter()
+        .find(|object| {
+            object["file"] == "content/countries/unknown-field.md" && object["code"] == "L0401"
+        })
+        .expect("the unknown field is reported");
+    assert_eq!(
+        (unknown["line"].as_u64(), unknown["column"].as_u64()),
+        (Some(4), Some(1))
+    );
+    let github = std::process::Command::new(lode)
+        .args(["check", "--format", "github", "--root"])
+        .arg(fixture("mistakes"))
+        .output()
+        .expect("runs");
+    assert_eq!(github.status.code(), Some(1));
+    let stdout = String::from_utf8(github.stdout).expect("UTF-8");
+    let commands: Vec<&str> = stdout.lines().collect();
+    assert_eq!(commands.len(), 20 + 9, "{stdout}");
+    assert!(
+        commands
+            .iter()
+            .all(|line| line.starts_with("::error ") || line.starts_with("::warning ")),
+        "{stdout}"
+    );
+    // `build` takes the same formats.
+    let output = tempfile::tempdir().expect("temporary folder");
+    let build = std::process::Command::new(lode)
+        .args(["build", "--format", "json", "--root"])
+        .arg(fixture("mistakes"))
+        .arg("--output")
+        .arg(output.path().join("public"))
+        .output()
+        .expect("runs");
+    assert_eq!(build.status.code(), Some(1));
+    let build_stdout = String::from_utf8(build.stdout).expect("UTF-8");
+    assert_eq!(build_stdout.lines().count(), 20 + 9, "{build_stdout}");
+    let fixture_prefix = fixture("mistakes");
+    assert!(
+        fixture_prefix.is_absolute(),
+        "an absolute --root adds no prefix"
+    );
+    assert!(
+        commands.iter().any(|line| line
+            .starts_with("::error file=content/countries/unknown-field.md,line=4,col=1,")),
+        "{stdout}"
+    );
 }
 
 #[test]
