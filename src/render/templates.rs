@@ -133,6 +133,14 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
         | tera::ErrorKind::CircularInclude { tpl, .. } => (Some(tpl.as_str()), None),
         _ => (None, None),
     };
+    // A report's Display draws its own snippet of the template; the diagnostic draws the
+    // line itself, so only the report's message goes in the headline (else it shows twice).
+    let reason = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        _ => error.to_string(),
+    };
     let Some((path, text)) = name.and_then(|name| sources.get(name)) else {
         return Diagnostic::error(
             Code::TemplateDoesNotCompile,
@@ -144,7 +152,7 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
     let diagnostic = Diagnostic::error(
         Code::TemplateDoesNotCompile,
         path.clone(),
-        format!("this template does not compile: {error}"),
+        format!("this template does not compile: {reason}"),
     )
     .help(help);
     match span {
@@ -216,6 +224,12 @@ mod tests {
             diagnostics[0]
                 .position
                 .is_some_and(|position| position.line >= 3)
+        );
+        // The line is shown once, by the diagnostic: not again inside its headline.
+        let message = &diagnostics[0].message;
+        assert!(
+            !message.contains('\n') && !message.contains("-->"),
+            "{message}"
         );
     }
 
