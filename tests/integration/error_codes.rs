@@ -256,6 +256,11 @@ fn docs_errors_md_sections_match_the_codes() {
             }
         }
     }
+    for code in Code::ALL {
+        if code.triggered_by_content() && !seen.contains(code) {
+            problems.push(format!("{code} {code:?}: no section, so no example"));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
