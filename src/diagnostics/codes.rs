@@ -56,11 +56,11 @@ codes! {
     BrokenSymbolicLink = "L0106", false;
     /// A symbolic link loop.
     SymbolicLinkLoop = "L0107", false;
-    /// A file is larger than `limits.file_bytes`.
+    /// An entry file is larger than `limits.entry_file_size`.
     FileTooLarge = "L0108", true;
     /// A code block is longer than the highlighting limit (warning).
     CodeBlockTooLong = "L0109", true;
-    /// A title, alias or tag is longer than its limit.
+    /// A title or alias is longer than `limits.name_length`.
     NameTooLong = "L0110", true;
     /// An entry has more tags than the limit.
     TooManyTags = "L0111", true;

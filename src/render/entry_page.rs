@@ -26,10 +26,11 @@ pub(super) fn render_entry_pages(
     sink: &dyn PageSink,
 ) -> Vec<Diagnostic> {
     let renderer = Renderer { input, tera, sink };
-    (0..input.graph.entries.len())
+    let diagnostics = (0..input.graph.entries.len())
         .into_par_iter()
         .flat_map_iter(|index| renderer.entry_page(index).err())
-        .collect()
+        .collect();
+    super::templates::fold_repeated_render_errors(diagnostics)
 }
 
 /// Renders the pages of the entries at `indices` only, in parallel; returns template and sink
@@ -41,10 +42,11 @@ pub(super) fn render_some_entry_pages(
     indices: &[usize],
 ) -> Vec<Diagnostic> {
     let renderer = Renderer { input, tera, sink };
-    indices
+    let diagnostics = indices
         .par_iter()
         .flat_map_iter(|&index| renderer.entry_page(index).err())
-        .collect()
+        .collect();
+    super::templates::fold_repeated_render_errors(diagnostics)
 }
 
 impl Renderer<'_> {

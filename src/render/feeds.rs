@@ -27,7 +27,7 @@ pub fn write_feeds_and_exports(
     put(
         sink,
         "atom.xml",
-        render_xml(tera, "atom.xml", "feed", &atom_feed(input))?.as_bytes(),
+        render_xml_file(input, tera, "atom.xml", "feed", &atom_feed(input))?.as_bytes(),
     )?;
     for (path, sitemap) in split_sitemaps(&sitemap_paths(input), SITEMAP_LIMIT) {
         let template = match sitemap {
@@ -37,7 +37,7 @@ pub fn write_feeds_and_exports(
         put(
             sink,
             &path,
-            render_xml(tera, template, "sitemap", &sitemap)?.as_bytes(),
+            render_xml_file(input, tera, template, "sitemap", &sitemap)?.as_bytes(),
         )?;
     }
     let robots = format!(
@@ -65,15 +65,22 @@ fn render_xml<T: Serialize>(
     template: &str,
     name: &'static str,
     data: &T,
-) -> Result<String, Diagnostic> {
+) -> Result<String, tera::Error> {
     let mut context = tera::Context::new();
     context.insert(name, data);
-    tera.render(template, &context).map_err(|error| {
-        Diagnostic::error(
-            Code::RenderFailed,
-            format!("templates/{template}"),
-            format!("rendering `{template}` failed: {error}"),
-        )
+    tera.render(template, &context)
+}
+
+/// [`render_xml`], a failure reported in the template (see [`super::templates::render_error`]).
+fn render_xml_file<T: Serialize>(
+    input: &RenderInput,
+    tera: &tera::Tera,
+    template: &str,
+    name: &'static str,
+    data: &T,
+) -> Result<String, Diagnostic> {
+    render_xml(tera, template, name, data).map_err(|error| {
+        super::templates::render_error(input.templates, template, template, &error)
     })
 }
 

@@ -126,7 +126,7 @@ pub fn render_list_pages(
         .filter_map(|page| page(&renderer).err())
         .collect();
     diagnostics.extend(templates::copy_static(input, sink));
-    diagnostics
+    templates::fold_repeated_render_errors(diagnostics)
 }
 
 /// A function rendering one site-wide page (or group of pages), or writing a feed or export.

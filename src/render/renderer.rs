@@ -132,10 +132,11 @@ impl Renderer<'_> {
             .tera
             .render(place.template, &context)
             .map_err(|error| {
-                Diagnostic::error(
-                    Code::RenderFailed,
-                    format!("templates/{}", place.template),
-                    format!("rendering `{}` failed: {error}", place.path),
+                super::templates::render_error(
+                    self.input.templates,
+                    place.template,
+                    place.path,
+                    &error,
                 )
             })?;
         let bytes = crate::build_cache::Bytes::from(html.into_bytes());

@@ -133,6 +133,14 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
         | tera::ErrorKind::CircularInclude { tpl, .. } => (Some(tpl.as_str()), None),
         _ => (None, None),
     };
+    // A report's Display draws its own snippet of the template; the diagnostic draws the
+    // line itself, so only the report's message goes in the headline (else it shows twice).
+    let reason = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            report.message().to_string()
+        }
+        _ => error.to_string(),
+    };
     let Some((path, text)) = name.and_then(|name| sources.get(name)) else {
         return Diagnostic::error(
             Code::TemplateDoesNotCompile,
@@ -144,7 +152,7 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
     let diagnostic = Diagnostic::error(
         Code::TemplateDoesNotCompile,
         path.clone(),
-        format!("this template does not compile: {error}"),
+        format!("this template does not compile: {reason}"),
     )
     .help(help);
     match span {
@@ -157,6 +165,97 @@ fn compile_error(sources: &BTreeMap<String, (String, String)>, error: &tera::Err
         ),
         None => diagnostic,
     }
+}
+
+/// The diagnostic for page `page` that template `template` failed to render. Placed in the
+/// template Tera names (the page's own, or one it extends or includes) at the marked line, with
+/// only Tera's message in the headline and under the marker: its own report would draw the
+/// line a second time. The template sources are gathered again only here, on the error path.
+pub fn render_error(
+    templates: &[ThemeFile],
+    template: &str,
+    page: &str,
+    error: &tera::Error,
+) -> Diagnostic {
+    let tera::ErrorKind::RenderingError(report) = error.kind() else {
+        return Diagnostic::error(
+            Code::RenderFailed,
+            format!("templates/{template}"),
+            format!("rendering `{page}` failed: {error}"),
+        );
+    };
+    let reason = report.message();
+    let sources = sources(templates);
+    let Some((path, text)) = sources.get(report.filename()) else {
+        return Diagnostic::error(
+            Code::RenderFailed,
+            format!("templates/{template}"),
+            format!("rendering `{page}` failed: {reason}"),
+        );
+    };
+    let span = report.span();
+    let length = if span.end_line == span.start_line {
+        span.end_col.saturating_sub(span.start_col)
+    } else {
+        1
+    };
+    Diagnostic::error(
+        Code::RenderFailed,
+        path.clone(),
+        format!("rendering `{page}` failed: {reason}"),
+    )
+    .at(
+        text,
+        crate::diagnostics::Position {
+            line: span.start_line,
+            column: span.start_col + 1,
+        },
+    )
+    .span(length)
+    .label("failed here")
+    .help(
+        "fix the template at the marked place; the variables each page gives its template are \
+         those the built-in template of the same name uses",
+    )
+}
+
+/// `diagnostics` with each render error that repeats an earlier one (the same template, place
+/// and reason, on another page) folded into the first, whose help then counts the pages: one
+/// mistake in a template that every entry page uses is one error, not one per entry.
+pub fn fold_repeated_render_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    let mut first_of: BTreeMap<(String, Option<crate::diagnostics::Position>, String), usize> =
+        BTreeMap::new();
+    for diagnostic in diagnostics {
+        // `rendering `countries/china/` failed: <reason>`: the same reason at the same place.
+        let reason = match diagnostic.message.split_once(" failed: ") {
+            Some((_, reason)) if diagnostic.code == Code::RenderFailed => reason.to_string(),
+            _ => {
+                kept.push(diagnostic);
+                repeats.push(0);
+                continue;
+            }
+        };
+        let key = (diagnostic.path.clone(), diagnostic.position, reason);
+        match first_of.get(&key) {
+            Some(&first) => repeats[first] += 1,
+            None => {
+                first_of.insert(key, kept.len());
+                kept.push(diagnostic);
+                repeats.push(0);
+            }
+        }
+    }
+    for (diagnostic, others) in kept.iter_mut().zip(repeats) {
+        if others > 0 {
+            let help = diagnostic.help.take().unwrap_or_default();
+            diagnostic.help = Some(format!(
+                "{help}; the same error stopped {others} other page(s)"
+            ));
+        }
+    }
+    kept
 }
 
 /// Copies static files (built-in, then overrides) and the generated highlight CSS.
@@ -217,6 +316,52 @@ mod tests {
                 .position
                 .is_some_and(|position| position.line >= 3)
         );
+        // The line is shown once, by the diagnostic: not again inside its headline.
+        let message = &diagnostics[0].message;
+        assert!(
+            !message.contains('\n') && !message.contains("-->"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_render_error_is_placed_in_its_template_and_repeats_fold_into_one() {
+        let templates = [ThemeFile {
+            path: "entry.html".to_string(),
+            bytes: b"<h1>\n{{ page.nothing | upper }}</h1>".to_vec(),
+        }];
+        let tera = compile(&super::sources(&templates)).expect("the templates compile");
+        let render = |page: &str| {
+            let error = tera
+                .render("entry.html", &tera::Context::new())
+                .expect_err("an undefined value cannot be upper-cased");
+            render_error(&templates, "entry.html", page, &error)
+        };
+        let first = render("a/");
+        assert_eq!(first.code, Code::RenderFailed);
+        assert_eq!(first.path, "templates/entry.html");
+        assert_eq!(first.position.map(|position| position.line), Some(2));
+        assert!(
+            first.message.starts_with("rendering `a/` failed: "),
+            "{}",
+            first.message
+        );
+        assert!(!first.message.contains("-->"), "{}", first.message);
+        let other = Diagnostic::error(
+            Code::RenderFailed,
+            "templates/x.html",
+            "rendering `c/` failed: no",
+        );
+        let folded = fold_repeated_render_errors(vec![first, render("b/"), render("c/"), other]);
+        assert_eq!(folded.len(), 2, "{folded:#?}");
+        assert!(folded[0].message.contains("`a/`"));
+        assert!(
+            folded[0]
+                .help
+                .as_deref()
+                .is_some_and(|help| help.ends_with("the same error stopped 2 other page(s)"))
+        );
+        assert_eq!(folded[1].path, "templates/x.html");
     }
 
     #[test]

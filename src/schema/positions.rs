@@ -99,29 +99,60 @@ pub(super) fn unknown_key(
 }
 
 /// How many characters to underline for the scalar starting at `position`: up to the end of
-/// the token (a flow separator, a comment or the end of the line).
+/// the token (a flow separator, a comment or the end of the line). A comma ends a plain
+/// scalar only inside a flow collection (`{ a: 1, b: 2 }`): in block context
+/// `title: Neodymium, the magnet metal` is one scalar, to the end of the line.
 fn value_length_at(yaml: &str, position: Position) -> usize {
     let Some(line) = yaml.lines().nth(position.line - 1) else {
         return 1;
     };
+    let before: String = line.chars().take(position.column - 1).collect();
     let rest: String = line.chars().skip(position.column - 1).collect();
     let rest = rest.trim_end_matches('\r');
     if rest.starts_with('{') || rest.starts_with('[') {
         return 1;
     }
+    let in_flow = opens_a_flow_collection(&before);
     let quoted = rest.starts_with('"') || rest.starts_with('\'');
     let mut length = 0;
+    let mut previous = ' ';
     for (index, ch) in rest.chars().enumerate() {
         if quoted && index > 0 && (ch == '"' || ch == '\'') {
             return index + 1;
         }
-        if !quoted && matches!(ch, ',' | '}' | ']' | '#') {
+        let ends_plain = match ch {
+            ',' => in_flow,
+            '}' | ']' => true,
+            // `#` starts a comment only after a space (`C#` is a plain scalar).
+            '#' => previous.is_whitespace(),
+            _ => false,
+        };
+        if !quoted && ends_plain {
             break;
         }
         length = index + 1;
+        previous = ch;
     }
     let trimmed: String = rest.chars().take(length).collect();
     trimmed.trim_end().chars().count().max(1)
+}
+
+/// Whether `text` (a line up to some column) leaves a `{` or `[` open, outside quotes: the
+/// column is then inside a flow collection.
+fn opens_a_flow_collection(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for ch in text.chars() {
+        match (quote, ch) {
+            (Some(open), _) if ch == open => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(ch),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 #[cfg(test)]
@@ -151,5 +182,17 @@ mod tests {
             ),
             2
         );
+    }
+
+    #[test]
+    fn value_length_in_block_context_runs_past_commas_to_a_comment() {
+        let at = |yaml: &str, column| value_length_at(yaml, Position { line: 1, column });
+        // Block context: the comma is part of the title.
+        assert_eq!(at("title: Neodymium, the magnet metal\n", 8), 27);
+        assert_eq!(at("title: Neodymium, the metal # a comment\n", 8), 20);
+        assert_eq!(at("lang: C# and Rust\n", 7), 11);
+        // Flow context, even after a quoted `{` earlier on the line.
+        assert_eq!(at("a: { b: \"{\", c: x, d: y }\n", 17), 1);
+        assert_eq!(at("tags: [a b, c]\n", 8), 3);
     }
 }

@@ -229,7 +229,10 @@ fn read_kind_name<'f>(
                 &["kind"],
                 format!("`{kind_name}` is not a valid kind name"),
             )
-            .help("use lowercase letters, digits and `-`, e.g. `country`"),
+            .help(format!(
+                "use lowercase letters, digits and `-`, e.g. `{}`",
+                suggested_kind_name(kind_name)
+            )),
         );
         return None;
     }
@@ -246,6 +249,17 @@ fn read_kind_name<'f>(
         return None;
     }
     Some(kind_name)
+}
+
+/// A valid kind name close to `kind_name` (`Company` → `company`), for a help line; `country`
+/// when nothing of it survives.
+fn suggested_kind_name(kind_name: &str) -> String {
+    let slug = crate::text::id_slug(kind_name);
+    if slug.is_empty() {
+        "country".to_string()
+    } else {
+        slug
+    }
 }
 
 /// The kind's `title` or `summary`, if set. It must be text: a list, a mapping or nothing
